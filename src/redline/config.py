@@ -1,0 +1,214 @@
+"""Settings, read from a TOML file (see ``config.example.toml``).
+
+Every setting has a default, so redline runs with no file at all. Unknown
+sections or keys are an error: a misspelt setting silently ignored is worse
+than a clear message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .errors import ConfigError
+
+__all__ = ["Config", "FetchConfig", "ScheduleConfig", "SiteRule", "load_config", "parse_duration"]
+
+DEFAULT_USER_AGENT = (
+    f"redline/{__version__} (news article version tracker; +https://pypi.org/project/redline/)"
+)
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: object, *, name: str = "duration") -> timedelta:
+    """Turn ``"30m"``, ``"12h"``, ``"40d"`` or a number of seconds into a timedelta."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{name}: expected a duration like '30m', got {value!r}")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := _DURATION.match(value)):
+        seconds = float(match[1]) * _UNIT_SECONDS[match[2]]
+    else:
+        raise ConfigError(f"{name}: expected a duration like '30m', '12h' or '40d', got {value!r}")
+    if seconds < 0:
+        raise ConfigError(f"{name}: a duration cannot be negative")
+    return timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """How pages are fetched (``[fetch]``)."""
+
+    timeout: float = 30.0
+    max_bytes: int = 10_000_000
+    max_redirects: int = 10
+    user_agent: str = DEFAULT_USER_AGENT
+    allow_private_networks: bool = False
+    concurrency: int = 8
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When articles are re-checked (``[schedule]``)."""
+
+    after_change: timedelta = timedelta(minutes=30)
+    backoff: float = 1.2
+    jitter: float = 0.1
+    stop_after: timedelta = timedelta(days=40)
+
+
+@dataclass(frozen=True)
+class SiteRule:
+    """Extraction rule for one site (``[[sites]]``): CSS selectors for its pages.
+
+    ``host`` matches the page's host and its subdomains (``example.com``
+    matches ``www.example.com``).
+    """
+
+    host: str
+    body: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    drop: tuple[str, ...] = ()
+
+    def matches(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return host == self.host or host.endswith("." + self.host)
+
+
+@dataclass(frozen=True)
+class Config:
+    """All of redline's settings."""
+
+    database: str | None = None
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    sites: tuple[SiteRule, ...] = ()
+
+    def site_rule(self, host: str) -> SiteRule | None:
+        """The first ``[[sites]]`` rule matching ``host``, if any."""
+        return next((rule for rule in self.sites if rule.matches(host)), None)
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read the TOML file at ``path``; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    return config_from_dict(data)
+
+
+def config_from_dict(data: Mapping[str, Any]) -> Config:
+    """Build a :class:`Config` from parsed TOML, checking every key and type."""
+    _reject_unknown(data, {"database", "fetch", "schedule", "sites"}, "config")
+    database = data.get("database", {})
+    _reject_unknown(database, {"url"}, "[database]")
+    sites = data.get("sites", [])
+    if not isinstance(sites, list):
+        raise ConfigError("sites: expected a list of [[sites]] tables")
+    return Config(
+        database=_typed(database, "url", str, None, "[database]"),
+        fetch=_fetch_config(data.get("fetch", {})),
+        schedule=_schedule_config(data.get("schedule", {})),
+        sites=tuple(_site_rule(site) for site in sites),
+    )
+
+
+def _fetch_config(table: Mapping[str, Any]) -> FetchConfig:
+    where = "[fetch]"
+    _reject_unknown(table, {f.name for f in dataclasses.fields(FetchConfig)}, where)
+    default = FetchConfig()
+    config = FetchConfig(
+        timeout=float(_typed(table, "timeout", (int, float), default.timeout, where)),
+        max_bytes=_typed(table, "max_bytes", int, default.max_bytes, where),
+        max_redirects=_typed(table, "max_redirects", int, default.max_redirects, where),
+        user_agent=_typed(table, "user_agent", str, default.user_agent, where),
+        allow_private_networks=_typed(
+            table, "allow_private_networks", bool, default.allow_private_networks, where
+        ),
+        concurrency=_typed(table, "concurrency", int, default.concurrency, where),
+    )
+    if config.timeout <= 0 or config.max_bytes <= 0 or config.concurrency <= 0:
+        raise ConfigError(f"{where}: timeout, max_bytes and concurrency must be positive")
+    if config.max_redirects < 0:
+        raise ConfigError(f"{where}: max_redirects cannot be negative")
+    return config
+
+
+def _schedule_config(table: Mapping[str, Any]) -> ScheduleConfig:
+    where = "[schedule]"
+    _reject_unknown(table, {f.name for f in dataclasses.fields(ScheduleConfig)}, where)
+    default = ScheduleConfig()
+    config = ScheduleConfig(
+        after_change=parse_duration(
+            table.get("after_change", default.after_change.total_seconds()),
+            name=f"{where} after_change",
+        ),
+        backoff=float(_typed(table, "backoff", (int, float), default.backoff, where)),
+        jitter=float(_typed(table, "jitter", (int, float), default.jitter, where)),
+        stop_after=parse_duration(
+            table.get("stop_after", default.stop_after.total_seconds()),
+            name=f"{where} stop_after",
+        ),
+    )
+    if config.backoff < 1:
+        raise ConfigError(f"{where} backoff: must be at least 1")
+    if not 0 <= config.jitter < 1:
+        raise ConfigError(f"{where} jitter: must be between 0 and 1")
+    if config.after_change.total_seconds() <= 0:
+        raise ConfigError(f"{where} after_change: must be positive")
+    return config
+
+
+def _site_rule(table: object) -> SiteRule:
+    where = "[[sites]]"
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: each entry must be a table")
+    _reject_unknown(table, {f.name for f in dataclasses.fields(SiteRule)}, where)
+    host = _typed(table, "host", str, None, where)
+    if not host:
+        raise ConfigError(f"{where}: every rule needs a host")
+    drop = table.get("drop", [])
+    if not isinstance(drop, list) or not all(isinstance(item, str) for item in drop):
+        raise ConfigError(f"{where} drop: expected a list of CSS selectors")
+    return SiteRule(
+        host=host.lower().rstrip("."),
+        body=_typed(table, "body", str, None, where),
+        title=_typed(table, "title", str, None, where),
+        byline=_typed(table, "byline", str, None, where),
+        drop=tuple(drop),
+    )
+
+
+def _reject_unknown(table: object, known: set[str], where: str) -> None:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: expected a table")
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting {unknown[0]!r}")
+
+
+def _typed(
+    table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], default: Any, where: str
+) -> Any:
+    value = table.get(key, default)
+    if value is default:
+        return value
+    wrong_bool = isinstance(value, bool) and kind is not bool
+    if wrong_bool or not isinstance(value, kind):
+        raise ConfigError(f"{where} {key}: unexpected value {value!r}")
+    return value
