@@ -1,0 +1,241 @@
+"""The ``redline`` command: a thin shell over :class:`redline.Redline`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ._version import __version__
+from .config import load_config
+from .core import Redline, utc_now
+from .diff import diff_to_json, render_html, render_text
+from .errors import RedlineError
+from .model import CheckOutcome, CheckResult
+from .report import article_json, article_summary, check_json, describe_article
+from .store import database_url, display_url, upgrade_database
+from .timefmt import format_time
+
+__all__ = ["cli", "main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RedlineGroup(click.Group):
+    """Turns every :class:`RedlineError` into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RedlineError as exc:
+            click.echo(f"redline: error: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=RedlineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "database",
+    envvar="REDLINE_DB",
+    metavar="URL_OR_PATH",
+    help="SQLAlchemy URL (sqlite:///x.db, postgresql+psycopg://...) or a SQLite file path. "
+    "Default: redline.db in your data directory.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    envvar="REDLINE_CONFIG",
+    type=click.Path(dir_okay=False),
+    help="TOML settings file (see config.example.toml).",
+)
+@click.version_option(__version__, prog_name="redline")
+@click.pass_context
+def cli(ctx: click.Context, database: str | None, config_path: str | None) -> None:
+    """Track news articles, store every version, and show how they were rewritten.
+
+    \b
+    Example:
+        redline add https://example.com/news/story
+        redline check            # from cron, e.g. every 10 minutes
+        redline show 1
+        redline diff 1
+    """
+    ctx.obj = _Opener(database, config_path)
+
+
+class _Opener:
+    """Opens the library on first use, so ``--help`` never touches the database."""
+
+    def __init__(self, database: str | None, config_path: str | None) -> None:
+        self.database, self.config_path = database, config_path
+        self._redline: Redline | None = None
+
+    def __call__(self) -> Redline:
+        if self._redline is None:
+            config = load_config(self.config_path)
+            self._redline = Redline.open(self.database, config)
+            click.get_current_context().call_on_close(self._redline.close)
+        return self._redline
+
+
+def _redline() -> Redline:
+    opener: _Opener = click.get_current_context().find_object(_Opener)  # type: ignore[assignment]
+    return opener()
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--source", help="Name of the source the articles belong to.")
+def add(urls: tuple[str, ...], source: str | None) -> None:
+    """Track article URLs. Re-adding a tracked URL is fine.
+
+    \b
+    Example:
+        redline add https://example.com/a https://example.com/b --source example
+    """
+    for article, created in _redline().add(urls, source=source):
+        click.echo(f"{'added' if created else 'already tracked'} {article.id} {article.url}")
+
+
+@cli.command()
+@click.argument("article")
+def remove(article: str) -> None:
+    """Stop tracking ARTICLE (a URL or id) and delete its versions."""
+    removed = _redline().remove(article)
+    click.echo(f"removed {removed.id} {removed.url}")
+
+
+@cli.command(name="list")
+@json_option
+def list_articles(as_json: bool) -> None:
+    """List tracked articles."""
+    articles = _redline().articles()
+    if as_json:
+        _print_json([article_summary(article) for article in articles])
+        return
+    table = Table("id", "status", "versions", "last changed", "title / url", box=None)
+    for article in articles:
+        label = article.title or article.url
+        table.add_row(
+            str(article.id),
+            article.status.value,
+            str(article.version_count),
+            format_time(article.last_changed),
+            f"{label}\n[dim]{article.url}[/dim]" if article.title else label,
+        )
+    Console(soft_wrap=False).print(table)
+
+
+@cli.command()
+@click.argument("articles", nargs=-1)
+@click.option("--all", "all_active", is_flag=True, help="Check every active article, due or not.")
+@json_option
+def check(articles: tuple[str, ...], all_active: bool, as_json: bool) -> None:
+    """Check due articles for new versions (all with --all, or those named).
+
+    \b
+    Run it from cron, e.g.:
+        */10 * * * *  redline check
+    """
+    summary = _redline().check(
+        articles, all_active=all_active, on_result=None if as_json else _print_result
+    )
+    if as_json:
+        _print_json(check_json(summary))
+        return
+    counts = check_json(summary)
+    click.echo(
+        f"checked {counts['checked']}: {counts['new_versions']} new version(s), "
+        f"{counts['unchanged']} unchanged, {counts['errors']} error(s)"
+    )
+
+
+def _print_result(result: CheckResult) -> None:
+    if result.outcome is CheckOutcome.ERROR:
+        click.echo(f"error        {result.url}: {result.error}")
+    elif result.outcome is CheckOutcome.NEW_VERSION:
+        click.echo(f"new version  {result.url} (version {result.version})")
+    else:
+        click.echo(f"{result.outcome.value:<12} {result.url}")
+
+
+@cli.command()
+@click.argument("article")
+@json_option
+def show(article: str, as_json: bool) -> None:
+    """Show ARTICLE (a URL or id): source, when seen and changed, its versions."""
+    redline = _redline()
+    found = redline.article(article)
+    versions = redline.versions(found.id)
+    if as_json:
+        _print_json(article_json(found, versions))
+    else:
+        click.echo(describe_article(found, versions, utc_now()))
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--from", "from_number", type=click.IntRange(min=0), help="Old version number.")
+@click.option("--to", "to_number", type=click.IntRange(min=0), help="New version number.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "html", "json"]),
+    default="text",
+    show_default=True,
+)
+def diff(article: str, from_number: int | None, to_number: int | None, output_format: str) -> None:
+    """Show what changed in ARTICLE; by default its latest change.
+
+    \b
+    Example:
+        redline diff 1 --from 0 --to 2 --format html > change.html
+    """
+    old, new, changes = _redline().diff(article, from_number, to_number)
+    if output_format == "json":
+        _print_json(diff_to_json(changes, old.number, new.number))
+    elif output_format == "html":
+        click.echo(render_html(changes))
+    else:
+        click.echo(f"Version {old.number} → Version {new.number}")
+        click.echo(render_text(changes, color=sys.stdout.isatty()))
+
+
+@cli.command()
+@click.argument("article")
+@click.option("-o", "--output", type=click.File("wb"), default="-", help="File to write.")
+def feed(article: str, output: Any) -> None:
+    """Write the RSS feed of ARTICLE's changes (to stdout by default)."""
+    output.write(_redline().feed(article))
+
+
+@cli.group()
+def db() -> None:
+    """Manage the database."""
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Create the database or bring its schema up to date."""
+    opener = ctx.find_object(_Opener)
+    assert opener is not None
+    url = database_url(opener.database or load_config(opener.config_path).database)
+    ran = upgrade_database(url)
+    click.echo(f"{'upgraded' if ran else 'already up to date:'} {display_url(url)}")
+
+
+def main() -> None:
+    cli(prog_name="redline")

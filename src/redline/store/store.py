@@ -1,0 +1,307 @@
+"""The archive: articles, their versions and the log of every check."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, Select, and_, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import NotFoundError, StoreError
+from ..model import Article, ArticleStatus, CheckOutcome, CheckResult, Version
+from ..schedule import NextCheck
+from .database import open_engine, upgrade
+from .tables import ArticleRow, CheckRow, VersionRow
+
+__all__ = ["Content", "Observation", "Planner", "Store", "content_hash"]
+
+
+@dataclass(frozen=True)
+class Content:
+    """The text of an article as extracted, before it is stored as a version."""
+
+    title: str
+    byline: str | None
+    published: str | None
+    paragraphs: tuple[str, ...]
+    extractor_version: str
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.byline, self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one check saw: content, a 304, or an error; and the facts of the request."""
+
+    checked_at: datetime
+    duration: float
+    http_status: int | None = None
+    nbytes: int = 0
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content: Content | None = None
+    error: str | None = None
+
+    @property
+    def outcome_without_content(self) -> CheckOutcome:
+        return CheckOutcome.ERROR if self.error is not None else CheckOutcome.NOT_MODIFIED
+
+
+Planner = Callable[[bool, timedelta | None], NextCheck]
+"""Given whether a check found a new version and the previous interval, plan the next."""
+
+
+def content_hash(title: str, byline: str | None, paragraphs: Sequence[str]) -> str:
+    """A digest of exactly what makes two versions the same text."""
+    canonical = json.dumps([title, byline, list(paragraphs)], ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """Typed access to the database; every method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open the database at a SQLAlchemy ``url``, creating or upgrading its schema."""
+        engine = open_engine(url)
+        try:
+            upgrade(engine)
+        except StoreError:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def add_article(self, url: str, *, source: str | None, now: datetime) -> tuple[Article, bool]:
+        """Track ``url`` (already canonical); return the article and whether it is new."""
+        try:
+            with self._sessions.begin() as session:
+                existing = session.scalar(select(ArticleRow.id).where(ArticleRow.url == url))
+                if existing is not None:
+                    return self._article(session, existing), False
+                row = ArticleRow(
+                    url=url,
+                    source=source,
+                    first_seen=now,
+                    next_check=now,
+                    status=ArticleStatus.ACTIVE.value,
+                    consecutive_failures=0,
+                )
+                session.add(row)
+                session.flush()
+                return self._article(session, row.id), True
+        except IntegrityError:  # another process added it just now
+            return self.article_by_url(url), False
+
+    def remove_article(self, article_id: int) -> None:
+        """Forget an article with all its versions and checks."""
+        with self._sessions.begin() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFoundError(f"no article with id {article_id}")
+            session.delete(row)
+
+    def article(self, article_id: int) -> Article:
+        with self._sessions() as session:
+            return self._article(session, article_id)
+
+    def article_by_url(self, url: str) -> Article:
+        """The article tracked under ``url``, or whose fetches ended at ``url``."""
+        with self._sessions() as session:
+            found = session.scalar(
+                select(ArticleRow.id)
+                .where((ArticleRow.url == url) | (ArticleRow.final_url == url))
+                .order_by(ArticleRow.url != url, ArticleRow.id)
+                .limit(1)
+            )
+            if found is None:
+                raise NotFoundError(f"no tracked article with URL {url}")
+            return self._article(session, found)
+
+    def articles(self, ids: Sequence[int] | None = None) -> list[Article]:
+        """All articles (or those with ``ids``), oldest first."""
+        query = _article_query().order_by(ArticleRow.id)
+        if ids is not None:
+            query = query.where(ArticleRow.id.in_(ids))
+        with self._sessions() as session:
+            return [_to_article(*row) for row in session.execute(query)]
+
+    def due_article_ids(self, now: datetime) -> list[int]:
+        """Active articles whose next check is due, most overdue first."""
+        query = (
+            select(ArticleRow.id)
+            .where(ArticleRow.status == ArticleStatus.ACTIVE.value, ArticleRow.next_check <= now)
+            .order_by(ArticleRow.next_check, ArticleRow.id)
+        )
+        with self._sessions() as session:
+            return list(session.scalars(query))
+
+    def active_article_ids(self) -> list[int]:
+        query = select(ArticleRow.id).where(ArticleRow.status == ArticleStatus.ACTIVE.value)
+        with self._sessions() as session:
+            return list(session.scalars(query.order_by(ArticleRow.id)))
+
+    def versions(self, article_id: int) -> list[Version]:
+        """Every version of an article, from number 0."""
+        query = (
+            select(VersionRow)
+            .where(VersionRow.article_id == article_id)
+            .order_by(VersionRow.number)
+        )
+        with self._sessions() as session:
+            return [_to_version(row) for row in session.scalars(query)]
+
+    def record_check(self, article_id: int, seen: Observation, plan: Planner) -> CheckResult:
+        """Store what a check saw, in one transaction: version, schedule and log line."""
+        try:
+            with self._sessions.begin() as session:
+                return self._record_check(session, article_id, seen, plan)
+        except OperationalError as exc:
+            raise StoreError(f"cannot record the check of article {article_id}: {exc}") from exc
+
+    def _record_check(
+        self, session: Session, article_id: int, seen: Observation, plan: Planner
+    ) -> CheckResult:
+        article = session.get(ArticleRow, article_id, with_for_update=True)
+        if article is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        latest = _latest_version(session, article_id)
+        outcome, number = seen.outcome_without_content, None
+        if seen.content is not None:
+            outcome = CheckOutcome.UNCHANGED
+            if latest is None or latest.content_hash != seen.content.content_hash:
+                number = 0 if latest is None else latest.number + 1
+                session.add(_version_row(article_id, number, seen))
+                outcome = CheckOutcome.NEW_VERSION
+        _apply_check(article, seen, outcome, plan)
+        session.add(
+            CheckRow(
+                article_id=article_id,
+                checked_at=seen.checked_at,
+                http_status=seen.http_status,
+                outcome=outcome.value,
+                error=seen.error,
+                duration=seen.duration,
+                bytes=seen.nbytes,
+                version_number=number,
+            )
+        )
+        version = number if number is not None else (latest.number if latest else None)
+        return CheckResult(article_id, article.url, outcome, version, seen.error)
+
+    def _article(self, session: Session, article_id: int) -> Article:
+        row = session.execute(_article_query().where(ArticleRow.id == article_id)).one_or_none()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        return _to_article(*row)
+
+
+def _apply_check(
+    article: ArticleRow, seen: Observation, outcome: CheckOutcome, plan: Planner
+) -> None:
+    article.last_checked = seen.checked_at
+    if outcome is CheckOutcome.ERROR:
+        article.consecutive_failures += 1
+    else:
+        article.consecutive_failures = 0
+        article.final_url = seen.final_url or article.final_url
+        article.etag, article.last_modified = seen.etag, seen.last_modified
+    if outcome is CheckOutcome.NEW_VERSION:
+        article.last_changed = seen.checked_at
+    previous = None if article.check_interval is None else timedelta(seconds=article.check_interval)
+    next_check = plan(outcome is CheckOutcome.NEW_VERSION, previous)
+    article.next_check = next_check.at
+    article.check_interval = next_check.interval.total_seconds()
+    article.status = next_check.status.value
+
+
+def _latest_version(session: Session, article_id: int) -> VersionRow | None:
+    return session.scalar(
+        select(VersionRow)
+        .where(VersionRow.article_id == article_id)
+        .order_by(VersionRow.number.desc())
+        .limit(1)
+    )
+
+
+def _version_row(article_id: int, number: int, seen: Observation) -> VersionRow:
+    assert seen.content is not None
+    content = seen.content
+    return VersionRow(
+        article_id=article_id,
+        number=number,
+        seen_at=seen.checked_at,
+        title=content.title,
+        byline=content.byline,
+        published=content.published,
+        paragraphs=list(content.paragraphs),
+        content_hash=content.content_hash,
+        extractor_version=content.extractor_version,
+    )
+
+
+def _article_query() -> Select[ArticleRow, int, int | None, str | None]:
+    counts = (
+        select(
+            VersionRow.article_id,
+            func.count().label("count"),
+            func.max(VersionRow.number).label("latest"),
+        )
+        .group_by(VersionRow.article_id)
+        .subquery()
+    )
+    latest = VersionRow.__table__.alias("latest")
+    return (
+        select(ArticleRow, func.coalesce(counts.c.count, 0), counts.c.latest, latest.c.title)
+        .outerjoin(counts, counts.c.article_id == ArticleRow.id)
+        .outerjoin(
+            latest,
+            and_(latest.c.article_id == ArticleRow.id, latest.c.number == counts.c.latest),
+        )
+    )
+
+
+def _to_article(row: ArticleRow, count: int, _latest: int | None, title: str | None) -> Article:
+    return Article(
+        id=row.id,
+        url=row.url,
+        final_url=row.final_url,
+        source=row.source,
+        title=title,
+        first_seen=row.first_seen,
+        last_checked=row.last_checked,
+        last_changed=row.last_changed,
+        next_check=row.next_check,
+        status=ArticleStatus(row.status),
+        etag=row.etag,
+        last_modified=row.last_modified,
+        version_count=count,
+        consecutive_failures=row.consecutive_failures,
+    )
+
+
+def _to_version(row: VersionRow) -> Version:
+    return Version(
+        article_id=row.article_id,
+        number=row.number,
+        seen_at=row.seen_at,
+        title=row.title,
+        byline=row.byline,
+        paragraphs=tuple(row.paragraphs),
+        content_hash=row.content_hash,
+        extractor_version=row.extractor_version,
+    )

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from redline.errors import NotFoundError, StoreError
+from redline.model import ArticleStatus, CheckOutcome
+from redline.schedule import NextCheck
+from redline.store import Content, Observation, Store, database_url, upgrade_database
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def content(*paragraphs: str, title: str = "Headline", byline: str | None = "Jo Bloggs") -> Content:
+    return Content(title, byline, None, paragraphs, extractor_version="test")
+
+
+def seen(at: datetime, body: Content | None = None, **facts: object) -> Observation:
+    return Observation(checked_at=at, duration=0.1, http_status=200, content=body, **facts)
+
+
+def every_hour(changed: bool, previous: timedelta | None) -> NextCheck:
+    return NextCheck(T0 + timedelta(hours=1), timedelta(hours=1), ArticleStatus.ACTIVE)
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store.open(database_url)
+    yield opened
+    opened.close()
+
+
+def test_adding_twice_keeps_one_article(store: Store) -> None:
+    first, created = store.add_article("https://news.test/a", source="news", now=T0)
+    again, created_again = store.add_article("https://news.test/a", source=None, now=T0)
+    assert (created, created_again) == (True, False)
+    assert first == again
+    assert first.next_check == T0 and first.status is ArticleStatus.ACTIVE
+    assert first.first_seen == T0 and first.first_seen.tzinfo is UTC
+
+
+def test_versions_are_numbered_from_zero_and_only_written_when_text_differs(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    outcomes = [
+        store.record_check(article.id, seen(T0 + timedelta(hours=i), body), every_hour)
+        for i, body in enumerate(
+            [content("One."), content("One."), content("One", "Two."), content("One", "Two.")]
+        )
+    ]
+    assert [(r.outcome, r.version) for r in outcomes] == [
+        (CheckOutcome.NEW_VERSION, 0),
+        (CheckOutcome.UNCHANGED, 0),
+        (CheckOutcome.NEW_VERSION, 1),
+        (CheckOutcome.UNCHANGED, 1),
+    ]
+    versions = store.versions(article.id)
+    assert [v.number for v in versions] == [0, 1]
+    assert versions[1].paragraphs == ("One", "Two.") and versions[1].seen_at == T0 + timedelta(
+        hours=2
+    )
+    refreshed = store.article(article.id)
+    assert refreshed.version_count == 2 and refreshed.title == "Headline"
+    assert refreshed.last_changed == T0 + timedelta(hours=2)
+    assert refreshed.last_checked == T0 + timedelta(hours=3)
+
+
+def test_title_and_byline_changes_are_new_versions(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    for body in [content("x"), content("x", title="New"), content("x", title="New", byline=None)]:
+        store.record_check(article.id, seen(T0, body), every_hour)
+    assert [v.title for v in store.versions(article.id)] == ["Headline", "New", "New"]
+
+
+def test_errors_and_not_modified_keep_validators_and_count_failures(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    store.record_check(
+        article.id, seen(T0, content("x"), etag='W/"1"', last_modified="Sun"), every_hour
+    )
+    failed = store.record_check(
+        article.id, seen(T0, error="HTTP 500 Internal Server Error"), every_hour
+    )
+    assert failed.outcome is CheckOutcome.ERROR and failed.error.startswith("HTTP 500")
+    assert store.article(article.id).consecutive_failures == 1
+    assert store.article(article.id).etag == 'W/"1"'
+    not_modified = store.record_check(
+        article.id, seen(T0, etag='W/"1"', last_modified="Sun"), every_hour
+    )
+    assert not_modified.outcome is CheckOutcome.NOT_MODIFIED and not_modified.version == 0
+    again = store.article(article.id)
+    assert again.consecutive_failures == 0 and again.last_modified == "Sun"
+    assert again.version_count == 1
+
+
+def test_a_failing_transaction_writes_no_half_version(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+
+    def broken_plan(changed: bool, previous: timedelta | None) -> NextCheck:
+        raise RuntimeError("planner failed")
+
+    with pytest.raises(RuntimeError):
+        store.record_check(article.id, seen(T0, content("x")), broken_plan)
+    assert store.versions(article.id) == []
+    assert store.article(article.id).last_checked is None
+
+
+def test_schedule_is_stored(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+
+    def stop(changed: bool, previous: timedelta | None) -> NextCheck:
+        return NextCheck(None, timedelta(days=50), ArticleStatus.STOPPED)
+
+    store.record_check(article.id, seen(T0, content("x")), stop)
+    stopped = store.article(article.id)
+    assert stopped.status is ArticleStatus.STOPPED and stopped.next_check is None
+    assert store.active_article_ids() == [] and store.due_article_ids(T0 + timedelta(999)) == []
+
+
+def test_due_articles_are_most_overdue_first(store: Store) -> None:
+    late, _ = store.add_article("https://news.test/late", source=None, now=T0)
+    early, _ = store.add_article("https://news.test/early", source=None, now=T0 - timedelta(1))
+    store.add_article("https://news.test/future", source=None, now=T0 + timedelta(1))
+    assert store.due_article_ids(T0) == [early.id, late.id]
+
+
+def test_lookup_by_url_final_url_and_removal(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    store.record_check(
+        article.id, seen(T0, content("x"), final_url="https://news.test/final"), every_hour
+    )
+    assert store.article_by_url("https://news.test/final").id == article.id
+    store.remove_article(article.id)
+    with pytest.raises(NotFoundError):
+        store.article(article.id)
+    with pytest.raises(NotFoundError):
+        store.remove_article(article.id)
+    assert store.versions(article.id) == []
+
+
+def test_unicode_survives_the_round_trip(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    text_ = "“Quoted” café — 東京 🙂"
+    store.record_check(article.id, seen(T0, content(text_, title=text_)), every_hour)
+    (version,) = store.versions(article.id)
+    assert version.paragraphs == (text_,) and version.title == text_
+
+
+def test_schema_is_created_by_migrations_and_upgrade_is_idempotent(database_url: str) -> None:
+    assert upgrade_database(database_url) is True
+    assert upgrade_database(database_url) is False
+    store = Store.open(database_url)
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"articles", "versions", "checks", "alembic_version"} <= tables
+    store.close()
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'x.db'}")
+    with store.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    store.close()
+
+
+def test_database_url_accepts_paths_and_urls(tmp_path: Path) -> None:
+    assert database_url(tmp_path / "a.db") == f"sqlite:///{tmp_path / 'a.db'}"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    with pytest.raises(StoreError):
+        Store.open("nosuchdatabase://u@h/db")
