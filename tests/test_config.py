@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from redline.config import Config, SiteRule, config_from_dict, load_config, parse_duration
+from redline.errors import ConfigError
+
+EXAMPLE = Path(__file__).parents[1] / "config.example.toml"
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("2s", 2), ("30m", 1800), ("12h", 43200), ("40d", 3456000), ("1w", 604800), (90, 90)],
+)
+def test_durations(text: object, seconds: float) -> None:
+    assert parse_duration(text) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("bad", ["soon", "-3m", "3x", True, None])
+def test_bad_durations(bad: object) -> None:
+    with pytest.raises(ConfigError):
+        parse_duration(bad)
+
+
+def test_no_file_means_defaults() -> None:
+    config = load_config(None)
+    assert config == Config()
+    assert config.fetch.max_bytes == 10_000_000 and not config.fetch.allow_private_networks
+    assert config.schedule.after_change == timedelta(minutes=30)
+    assert config.schedule.stop_after == timedelta(days=40) and config.schedule.backoff == 1.2
+
+
+def test_the_example_file_sets_every_setting_and_loads() -> None:
+    data = tomllib.loads(EXAMPLE.read_text())
+    config = config_from_dict(data)
+    assert config.sites and config.sites[0].host == "example.com"
+    documented = {f"{section}.{key}" for section in ("fetch", "schedule") for key in data[section]}
+    expected = {f"fetch.{name}" for name in vars(config.fetch)} | {
+        f"schedule.{name}" for name in vars(config.schedule)
+    }
+    assert documented == expected
+
+
+def test_site_rules_match_host_and_subdomains() -> None:
+    config = config_from_dict({"sites": [{"host": "Example.com", "body": "article"}]})
+    assert config.site_rule("www.example.com") == SiteRule(host="example.com", body="article")
+    assert config.site_rule("example.com") is not None
+    assert config.site_rule("notexample.com") is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"fetch": {"timeout": "slow"}}, r"\[fetch\] timeout"),
+        ({"fetch": {"tiemout": 3}}, "unknown setting 'tiemout'"),
+        ({"fetch": {"max_bytes": 0}}, "must be positive"),
+        ({"fetch": {"allow_private_networks": "yes"}}, "allow_private_networks"),
+        ({"schedule": {"backoff": 0.5}}, "backoff"),
+        ({"schedule": {"after_change": "later"}}, "after_change"),
+        ({"sites": [{"body": "article"}]}, "needs a host"),
+        ({"sites": [{"host": "x.com", "drop": "aside"}]}, "list of CSS selectors"),
+        ({"extra": {}}, "unknown setting 'extra'"),
+    ],
+)
+def test_bad_settings_are_refused(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        config_from_dict(data)
+
+
+def test_unreadable_and_invalid_files(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[fetch\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(broken)
