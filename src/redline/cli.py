@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -14,6 +16,7 @@ from rich.table import Table
 from ._version import __version__
 from .config import load_config
 from .core import Redline, utc_now
+from .demo import run_demo
 from .diff import diff_to_json, render_html, render_text
 from .errors import RedlineError
 from .model import CheckOutcome, CheckResult
@@ -235,6 +238,21 @@ def upgrade(ctx: click.Context) -> None:
     url = database_url(opener.database or load_config(opener.config_path).database)
     ran = upgrade_database(url)
     click.echo(f"{'upgraded' if ran else 'already up to date:'} {display_url(url)}")
+
+
+@cli.command()
+@click.option(
+    "--keep", type=click.Path(dir_okay=False), help="Keep the demo database at this path."
+)
+def demo(keep: str | None) -> None:
+    """Run the whole pipeline against a small news site served on 127.0.0.1.
+
+    Needs no internet access and leaves your own database alone: the demo
+    uses a throwaway SQLite database unless --keep names a file.
+    """
+    with tempfile.TemporaryDirectory(prefix="redline-demo-") as scratch:
+        database = keep or str(Path(scratch) / "demo.db")
+        run_demo(click.echo, database=database, color=sys.stdout.isatty())
 
 
 def main() -> None:
