@@ -154,14 +154,12 @@ class Redline:
     async def _check_all(
         self, articles: Sequence[Article], on_result: Callable[[CheckResult], None] | None
     ) -> list[CheckResult]:
-        slots = asyncio.Semaphore(self.config.fetch.concurrency)
         async with Fetcher(
             self.config.fetch, transport=self._transport, resolver=self._resolver
         ) as fetcher:
 
             async def check_one(article: Article) -> CheckResult:
-                async with slots:
-                    seen = await self._observe(fetcher, article)
+                seen = await self._observe(fetcher, article)
                 result = self.store.record_check(article.id, seen, self._planner(seen))
                 log.info("checked %s: %s", article.url, result.error or result.outcome.value)
                 if on_result is not None:

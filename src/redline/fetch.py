@@ -1,0 +1,370 @@
+"""Fetch article pages: the first stage of the pipeline.
+
+A :class:`Fetcher` owns one :class:`httpx.AsyncClient` and turns a URL into a
+:class:`Page` (decoded HTML plus the HTTP metadata the store keeps), or raises
+one of the :class:`~redline.errors.FetchError` subclasses. Every ``[fetch]``
+limit is enforced here: a time limit on the whole request, a size cap checked
+while the body streams, a redirect limit, and a refusal to contact private
+networks.
+
+Security note: before every request, including each redirect hop, the host is
+resolved and refused if any address is loopback, private, link-local, ... .
+httpx then resolves the host a second time to connect, so a DNS server that
+answers differently the second time (DNS rebinding) can still reach a private
+address. Closing that gap needs the check at connection time (a custom httpcore
+network backend); until then, do not rely on this guard alone where an internal
+network holds secrets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import http.cookiejar
+import ipaddress
+import socket
+import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from ._charset import decode_html
+from .config import FetchConfig
+from .errors import (
+    BlockedAddressError,
+    ConnectError,
+    ContentTypeError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    InvalidURLError,
+    TooLargeError,
+    TooManyRedirectsError,
+)
+
+__all__ = ["Fetcher", "Page", "Resolver"]
+
+Resolver = Callable[[str], Awaitable[Sequence[str]]]
+"""Resolves a host name to the IP addresses (as strings) a connection could use."""
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_HTML_STARTS = (b"<!doctype html", b"<html")
+_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+_BLOCKED_KINDS = (
+    ("is_unspecified", "an unspecified"),
+    ("is_loopback", "a loopback"),
+    ("is_link_local", "a link-local"),
+    ("is_multicast", "a multicast"),
+    ("is_reserved", "a reserved"),
+    ("is_private", "a private"),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One fetched page, or the news that it has not changed (status 304)."""
+
+    url: str
+    """The URL as requested."""
+    final_url: str
+    """The URL after redirects."""
+    status: int
+    etag: str | None
+    """The ETag header exactly as the server sent it."""
+    last_modified: str | None
+    """The Last-Modified header exactly as the server sent it."""
+    content_type: str | None
+    """The media type, lower-cased and without parameters; None if not sent."""
+    body: bytes
+    text: str
+    """The body decoded to text; empty when not modified."""
+    encoding: str | None
+    """The Python codec that decoded ``body``."""
+    elapsed: float
+    """Seconds the whole request took, redirects included."""
+
+    @property
+    def not_modified(self) -> bool:
+        """True when the server answered 304: the page is as it was."""
+        return self.status == 304
+
+    @property
+    def nbytes(self) -> int:
+        """The size of the body in bytes."""
+        return len(self.body)
+
+
+@dataclass(frozen=True)
+class _Validators:
+    """The validators of the copy we hold, sent back to make the request conditional."""
+
+    etag: str | None
+    last_modified: str | None
+
+    def as_headers(self) -> dict[str, str]:
+        pairs = (("If-None-Match", self.etag), ("If-Modified-Since", self.last_modified))
+        return {name: value for name, value in pairs if value and _is_header_safe(value)}
+
+
+class Fetcher:
+    """Fetches pages within the limits of a :class:`FetchConfig`.
+
+    Use it as an async context manager; it owns one connection pool. ``fetch``
+    may be called from many tasks at once; at most ``config.concurrency``
+    requests run together and the others wait (the wait does not count against
+    the time limit). ``transport`` and ``resolver`` replace the network and DNS,
+    for tests.
+    """
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
+        self._config = config
+        self._transport = transport
+        self._resolve = resolver or _resolve_with_getaddrinfo
+        self._slots = asyncio.Semaphore(config.concurrency)
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Fetcher:
+        self._client = httpx.AsyncClient(
+            transport=self._transport,
+            follow_redirects=False,
+            timeout=self._config.timeout,
+            headers={"User-Agent": self._config.user_agent, "Accept": _ACCEPT},
+            cookies=_cookieless_jar(),
+        )
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Page:
+        """Fetch ``url``, conditionally if ``etag`` or ``last_modified`` is given.
+
+        Returns a 304 :class:`Page` when the server says the page is unchanged.
+        Raises :class:`InvalidURLError` for a URL that is not http(s), and a
+        :class:`FetchError` subclass for everything that can go wrong after.
+        """
+        target = _parse_url(url)
+        validators = _Validators(etag, last_modified)
+        async with self._slots:
+            started = time.perf_counter()
+            with _translated_errors(self._config.timeout):
+                async with asyncio.timeout(self._config.timeout):
+                    return await self._follow_redirects(url, target, validators, started)
+
+    async def _follow_redirects(
+        self, url: str, target: httpx.URL, validators: _Validators, started: float
+    ) -> Page:
+        """Request ``target``, then each redirect target in turn, until a page."""
+        if self._client is None:
+            raise RuntimeError("use the Fetcher in 'async with' before fetching")
+        cookies = httpx.Cookies()  # kept for one redirect chain only
+        sent: set[tuple[str, str]] = set()
+        while True:
+            headers = validators.as_headers() | _cookie_header(cookies, target)
+            request = (str(target), headers.get("Cookie", ""))
+            if request in sent:
+                raise TooManyRedirectsError(f"redirect loop at {target}")
+            sent.add(request)
+            await self._refuse_blocked_address(target)
+            async with self._client.stream("GET", target, headers=headers) as response:
+                cookies.extract_cookies(response)
+                if response.next_request is None:
+                    return await self._read_page(url, response, validators, started)
+                next_target = response.next_request.url
+            if len(sent) > self._config.max_redirects:
+                raise TooManyRedirectsError(f"more than {self._config.max_redirects} redirects")
+            target = _checked_redirect(response.status_code, next_target)
+
+    async def _refuse_blocked_address(self, url: httpx.URL) -> None:
+        """Raise BlockedAddressError unless every address of the host is public."""
+        if self._config.allow_private_networks:
+            return
+        for address in await self._addresses_of(url.raw_host.decode("ascii")):
+            kind = _blocked_kind(address)
+            if kind is not None:
+                raise BlockedAddressError(
+                    f"refusing to fetch {url}: {address} is {kind} address"
+                    " (set [fetch] allow_private_networks = true to allow)"
+                )
+
+    async def _addresses_of(self, host: str) -> list[IPAddress]:
+        with contextlib.suppress(ValueError):
+            return [ipaddress.ip_address(host)]
+        try:
+            addresses = await self._resolve(host)
+        except OSError as exc:
+            raise ConnectError(f"cannot resolve {host}: {exc.strerror or exc}") from exc
+        if not addresses:
+            raise ConnectError(f"cannot resolve {host}: no addresses")
+        return [ipaddress.ip_address(address) for address in addresses]
+
+    async def _read_page(
+        self, url: str, response: httpx.Response, validators: _Validators, started: float
+    ) -> Page:
+        """Check the final response and read its body into a Page."""
+        if response.status_code == 304:
+            return Page(
+                url=url,
+                final_url=str(response.url),
+                status=304,
+                etag=response.headers.get("ETag", validators.etag),
+                last_modified=response.headers.get("Last-Modified", validators.last_modified),
+                content_type=None,
+                body=b"",
+                text="",
+                encoding=None,
+                elapsed=time.perf_counter() - started,
+            )
+        _refuse_error_status(response)
+        media_type = _media_type(response)
+        _refuse_non_html_type(media_type)
+        body = await self._read_capped_body(response)
+        if media_type is None and not _looks_like_html(body):
+            raise ContentTypeError("not an HTML page: no Content-Type and the body is not HTML")
+        text, encoding = decode_html(body, response.charset_encoding)
+        return Page(
+            url=url,
+            final_url=str(response.url),
+            status=response.status_code,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            content_type=media_type,
+            body=body,
+            text=text,
+            encoding=encoding,
+            elapsed=time.perf_counter() - started,
+        )
+
+    async def _read_capped_body(self, response: httpx.Response) -> bytes:
+        """Read the body, giving up as soon as it is known to exceed ``max_bytes``."""
+        limit = self._config.max_bytes
+        declared = _declared_length(response)
+        if declared is not None and declared > limit:
+            raise TooLargeError(
+                f"response body is {declared} bytes, over [fetch] max_bytes = {limit}"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise TooLargeError(f"response body is over [fetch] max_bytes = {limit}")
+            chunks.append(chunk)
+        if size == 0:
+            raise FetchError("empty response body", status=response.status_code)
+        return b"".join(chunks)
+
+
+@contextlib.contextmanager
+def _translated_errors(timeout: float) -> Iterator[None]:
+    """Turn timeouts and httpx's exceptions into redline's FetchError tree."""
+    try:
+        yield
+    except (TimeoutError, httpx.TimeoutException):
+        raise FetchTimeoutError(f"timed out after {timeout:g}s") from None
+    except httpx.TransportError as exc:
+        raise ConnectError(f"connection failed: {_one_line(exc)}") from exc
+    except httpx.InvalidURL as exc:  # only a redirect target can be invalid by now
+        raise FetchError(f"invalid redirect: {_one_line(exc)}") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(_one_line(exc)) from exc
+
+
+def _parse_url(url: str) -> httpx.URL:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise InvalidURLError(f"not a valid URL: {url!r} ({_one_line(exc)})") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InvalidURLError(f"not an http(s) URL: {url!r}")
+    return parsed
+
+
+def _checked_redirect(status: int, target: httpx.URL) -> httpx.URL:
+    """The URL a redirect leads to, refused unless it is http(s)."""
+    if target.scheme not in ("http", "https"):
+        raise FetchError(
+            f"refusing to follow a redirect to {target}: not an http(s) URL", status=status
+        )
+    return target
+
+
+def _refuse_error_status(response: httpx.Response) -> None:
+    if response.is_success:
+        return
+    status = response.status_code
+    if response.is_redirect:  # a 3xx that httpx would not follow: no usable Location
+        raise FetchError(f"HTTP {status} redirect without a Location", status=status)
+    raise HTTPStatusError(f"HTTP {status} {response.reason_phrase}".rstrip(), status=status)
+
+
+def _media_type(response: httpx.Response) -> str | None:
+    header = response.headers.get("Content-Type", "")
+    return header.split(";", 1)[0].strip().lower() or None
+
+
+def _refuse_non_html_type(media_type: str | None) -> None:
+    if media_type is not None and media_type not in _HTML_TYPES:
+        raise ContentTypeError(f"not an HTML page: {media_type}")
+
+
+def _looks_like_html(body: bytes) -> bool:
+    start = body[:1024].removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    return start.startswith(_HTML_STARTS)
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    try:
+        return int(response.headers["Content-Length"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _blocked_kind(address: IPAddress) -> str | None:
+    """What makes ``address`` off limits ("a loopback", ...), or None if it is public."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for attribute, kind in _BLOCKED_KINDS:
+        if getattr(address, attribute):
+            return kind
+    return None if address.is_global else "a non-global"
+
+
+async def _resolve_with_getaddrinfo(host: str) -> list[str]:
+    """The default :data:`Resolver`: the system's resolver, off the event loop."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def _cookieless_jar() -> http.cookiejar.CookieJar:
+    """A jar that keeps nothing, so no cookie passes from one fetch to another."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+def _cookie_header(cookies: httpx.Cookies, url: httpx.URL) -> dict[str, str]:
+    probe = httpx.Request("GET", url)
+    cookies.set_cookie_header(probe)
+    cookie = probe.headers.get("Cookie")
+    return {"Cookie": cookie} if cookie else {}
+
+
+def _is_header_safe(value: str) -> bool:
+    return value.isascii() and value.isprintable()
+
+
+def _one_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
