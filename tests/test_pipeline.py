@@ -1,0 +1,283 @@
+"""The whole pipeline through the library facade, against pages served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+import pytest
+
+from localsite import LocalSite, Request, Route
+from redline import CheckOutcome, Config, FetchConfig, Redline
+from redline.demo import FIRST_EDITION, Story, render_page
+
+STORY = FIRST_EDITION[0]
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def redline(database_url: str, clock: Clock) -> Iterator[Redline]:
+    config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=2))
+    with Redline.open(database_url, config, clock=clock) as opened:
+        yield opened
+
+
+class Newsroom:
+    """Serves one story at a path; every request renders fresh site chrome around it."""
+
+    def __init__(self, site: LocalSite, story: Story, path: str = "/news/story") -> None:
+        self.story, self.path, self.site = story, path, site
+        self._renders = itertools.count(1)
+        site.routes[path] = self._render
+
+    @property
+    def url(self) -> str:
+        return self.site.url(self.path)
+
+    def edit(self, **changes: object) -> None:
+        self.story = dataclasses.replace(self.story, **changes)  # type: ignore[arg-type]
+
+    def _render(self, request: Request) -> Route:
+        page = render_page(self.story, FIRST_EDITION, next(self._renders))
+        return Route(page.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@pytest.fixture
+def newsroom(site: LocalSite) -> Newsroom:
+    return Newsroom(site, STORY)
+
+
+def check_once(redline: Redline, clock: Clock) -> CheckOutcome:
+    clock.advance(days=1)
+    (result,) = redline.check(all_active=True).results
+    return result.outcome
+
+
+def test_noise_only_rerenders_give_no_new_version(
+    redline: Redline, newsroom: Newsroom, clock: Clock
+) -> None:
+    redline.add([newsroom.url])
+    outcomes = [check_once(redline, clock) for _ in range(6)]
+    assert outcomes == [CheckOutcome.NEW_VERSION] + [CheckOutcome.UNCHANGED] * 5
+    (version,) = redline.versions(newsroom.url)
+    assert version.title == STORY.headline
+    assert version.paragraphs == STORY.paragraphs
+    assert version.byline is not None and "Maria Okafor" in version.byline
+
+
+def test_a_headline_only_edit_is_one_version_with_only_the_headline_changed(
+    redline: Redline, newsroom: Newsroom, clock: Clock
+) -> None:
+    redline.add([newsroom.url])
+    check_once(redline, clock)
+    newsroom.edit(headline="Council approves £410m harbour bridge after decade of debate")
+    assert check_once(redline, clock) is CheckOutcome.NEW_VERSION
+    assert check_once(redline, clock) is CheckOutcome.UNCHANGED
+    old, new, changes = redline.diff(newsroom.url)
+    assert (old.number, new.number) == (0, 1)
+    assert {op.op for op in changes.body} == {"equal"}
+    assert [(op.op, op.text.strip()) for op in changes.title if op.op != "equal"] == [
+        ("delete", "new"),
+        ("insert", "£410m"),
+    ]
+
+
+def test_a_one_word_fix_shows_just_that_word(
+    redline: Redline, newsroom: Newsroom, clock: Clock
+) -> None:
+    redline.add([newsroom.url])
+    check_once(redline, clock)
+    fixed = STORY.paragraphs[1].replace("410 million", "420 million")
+    newsroom.edit(paragraphs=(STORY.paragraphs[0], fixed, STORY.paragraphs[2]))
+    assert check_once(redline, clock) is CheckOutcome.NEW_VERSION
+    _, _, changes = redline.diff(newsroom.url)
+    changed = [(op.op, op.text.strip()) for op in changes.body if op.op != "equal"]
+    assert changed == [("delete", "410"), ("insert", "420")]
+    assert [op.op for op in changes.title] == ["equal"]
+
+
+@pytest.mark.parametrize("edit", ["added", "removed"])
+def test_an_added_or_removed_paragraph_shows_as_that_paragraph(
+    redline: Redline, newsroom: Newsroom, clock: Clock, edit: str
+) -> None:
+    extra = "A public consultation on the design will open in the spring."
+    if edit == "removed":
+        newsroom.edit(paragraphs=(*STORY.paragraphs, extra))
+    redline.add([newsroom.url])
+    check_once(redline, clock)
+    newsroom.edit(paragraphs=STORY.paragraphs if edit == "removed" else (*STORY.paragraphs, extra))
+    assert check_once(redline, clock) is CheckOutcome.NEW_VERSION
+    _, _, changes = redline.diff(newsroom.url)
+    changed = [(op.op, op.text.strip()) for op in changes.body if op.op != "equal"]
+    assert changed == [("insert" if edit == "added" else "delete", extra)]
+
+
+def test_the_feed_has_one_item_per_change(
+    redline: Redline, newsroom: Newsroom, clock: Clock
+) -> None:
+    redline.add([newsroom.url])
+    check_once(redline, clock)
+    for number in (2, 3):
+        newsroom.edit(headline=f"{STORY.headline} (update {number})")
+        check_once(redline, clock)
+        check_once(redline, clock)
+    feed = feedparser.parse(redline.feed(newsroom.url))
+    assert not feed.bozo
+    assert len(feed.entries) == 2
+    assert "update 3" in feed.entries[0].title
+    seen = [v.seen_at for v in redline.versions(newsroom.url)]
+    assert feed.entries[0].published_parsed[:6] == seen[2].timetuple()[:6]
+    assert "update" in feed.entries[0].description
+
+
+def test_conditional_requests_send_back_the_validators(
+    redline: Redline, site: LocalSite, clock: Clock
+) -> None:
+    page = render_page(STORY, FIRST_EDITION, 1).encode()
+
+    def answer(request: Request) -> Route:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Route(b"", status=304, headers={"ETag": '"v1"'})
+        headers = {
+            "Content-Type": "text/html",
+            "ETag": '"v1"',
+            "Last-Modified": "Sun, 01 Nov 2026 08:00:00 GMT",
+        }
+        return Route(page, headers=headers)
+
+    site.routes["/etag"] = answer
+    redline.add([site.url("/etag")])
+    assert check_once(redline, clock) is CheckOutcome.NEW_VERSION
+    assert check_once(redline, clock) is CheckOutcome.NOT_MODIFIED
+    sent = site.requests[-1].headers
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == "Sun, 01 Nov 2026 08:00:00 GMT"
+    article = redline.article(site.url("/etag"))
+    assert article.version_count == 1 and article.etag == '"v1"'
+
+
+def _stream(total: int) -> Route:
+    def chunks() -> Iterator[bytes]:
+        chunk = b"<p>" + b"x" * 65536 + b"</p>"
+        for _ in range(total // len(chunk) + 1):
+            yield chunk
+
+    return Route(chunks)
+
+
+BAD_PAGES = {
+    "pdf": Route(b"%PDF-1.4 ...", headers={"Content-Type": "application/pdf"}),
+    "image": Route(b"\x89PNG\r\n\x1a\n....", headers={"Content-Type": "image/png"}),
+    "404": Route(b"<h1>Not found</h1>", status=404),
+    "410": Route(b"<h1>Gone</h1>", status=410),
+    "500": Route(b"<h1>Oops</h1>", status=500),
+    "redirect-loop": Route(status=302, headers={"Location": "/bad/redirect-loop"}),
+    "empty": Route(b""),
+    "random-bytes": Route(os.urandom(20000), headers={"Content-Type": "text/html"}),
+    "links-only": Route(
+        b"<html><body><ul>"
+        + b"".join(b'<li><a href="/n/%d">Story number %d</a></li>' % (i, i) for i in range(40))
+        + b"</ul></body></html>"
+    ),
+    "huge": _stream(60_000_000),
+    "never-answers": Route(b"<p>late</p>", delay=30),
+}
+
+EXPECTED_ERRORS = {
+    "pdf": "application/pdf",
+    "image": "image/png",
+    "404": "404",
+    "410": "410",
+    "500": "500",
+    "redirect-loop": "redirect",
+    "empty": "empty",
+    "random-bytes": "article",
+    "links-only": "article",
+    "huge": "larger than",
+    "never-answers": "timed out",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_PAGES))
+def test_a_bad_page_is_a_recorded_error_and_leaves_the_versions_alone(
+    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock, kind: str
+) -> None:
+    redline.add([newsroom.url])
+    check_once(redline, clock)
+    before = redline.versions(newsroom.url)
+    site.routes[newsroom.path] = BAD_PAGES[kind]
+    if kind == "redirect-loop":
+        site.routes["/bad/redirect-loop"] = Route(status=302, headers={"Location": newsroom.path})
+    clock.advance(days=1)
+    (result,) = redline.check(all_active=True).results
+    assert result.outcome is CheckOutcome.ERROR
+    assert result.error is not None and "\n" not in result.error
+    assert EXPECTED_ERRORS[kind].lower() in result.error.lower()
+    assert redline.versions(newsroom.url) == before
+    article = redline.article(newsroom.url)
+    assert article.consecutive_failures == 1 and article.next_check is not None
+    assert article.next_check > clock.now
+
+
+def test_a_private_address_is_refused_without_the_setting(
+    database_url: str, newsroom: Newsroom, site: LocalSite
+) -> None:
+    with Redline.open(database_url, Config()) as guarded:
+        guarded.add([newsroom.url])
+        (result,) = guarded.check().results
+    assert result.outcome is CheckOutcome.ERROR
+    assert result.error is not None and "allow_private_networks" in result.error
+    assert site.requests == []
+
+
+def test_one_failing_article_does_not_stop_the_others(
+    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+) -> None:
+    site.routes["/gone"] = Route(b"gone", status=410)
+    redline.add([site.url("/gone"), newsroom.url])
+    summary = redline.check()
+    assert sorted(r.outcome.value for r in summary.results) == ["error", "new_version"]
+
+
+def test_only_due_articles_are_checked_unless_asked(
+    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+) -> None:
+    redline.add([newsroom.url])
+    assert len(redline.check().results) == 1
+    assert redline.check().results == ()
+    assert len(redline.check([newsroom.url]).results) == 1
+    assert len(redline.check(all_active=True).results) == 1
+    clock.advance(minutes=40)
+    assert len(redline.check().results) == 1
+
+
+def test_redirects_are_followed_and_the_final_url_recorded(
+    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+) -> None:
+    site.routes["/short"] = Route(status=301, headers={"Location": newsroom.path})
+    redline.add([site.url("/short")])
+    assert check_once(redline, clock) is CheckOutcome.NEW_VERSION
+    article = redline.article(site.url("/short"))
+    assert article.final_url == newsroom.url
+    assert redline.article(newsroom.url).id == article.id
