@@ -1,4 +1,4 @@
-"""Find the character encoding of an HTML page and decode it (private to :mod:`redline.fetch`).
+"""Find the character encoding of an HTML page and decode it (for fetch and extract).
 
 The order follows the WHATWG encoding-sniffing algorithm, simplified: a byte
 order mark, then the charset of the HTTP Content-Type header, then a

@@ -1,0 +1,125 @@
+"""Extract an article's headline, byline, date and paragraphs from its HTML page.
+
+The promise is stability: re-renders of an unchanged article give equal
+:class:`ExtractedArticle` values, so only real edits make new versions. Site
+chrome that changes from one render to the next (ads, timestamps, share counts,
+consent banners, newsletter prompts, "most popular" boxes, comments) is removed
+from the page before the text is taken, and recognizable lines of it are
+removed from the paragraphs afterwards.
+
+A page is an article only if its paragraphs hold at least 100 characters, not
+counting white space or the text of the page's links (about two lines of
+prose). Section fronts (lists of headline links), empty pages, pages of a few
+words and binary data raise :class:`~redline.errors.ExtractionError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from ..config import SiteRule
+from ..errors import ExtractionError
+from ._boilerplate import without_boilerplate
+from ._clean import remove_chrome
+from ._generic import generic_paragraphs
+from ._html import NO_ARTICLE, decode_html, parse_html
+from ._metadata import read_metadata
+from ._site import apply_site_rule, site_paragraphs
+from ._text import normalize_text
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "ExtractedArticle",
+    "extract_article",
+    "normalize_text",
+]
+
+EXTRACTOR_VERSION = "1"
+"""Changes whenever the output for the same HTML can change."""
+
+_MIN_ARTICLE_CHARS = 100  # of paragraph text, not counting white space or link texts
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """An article as extracted from one render of its page."""
+
+    title: str
+    """The headline ("" if the page states none)."""
+    byline: str | None
+    """The author name(s), without "By"."""
+    published: str | None
+    """The publication date or date-time the page states, as ISO 8601."""
+    paragraphs: tuple[str, ...]
+    """The article's text blocks (paragraphs, headings, list items), normalized and non-empty."""
+    method: str
+    """``"generic"``, or ``"site:<host>"`` when a ``[[sites]]`` rule was applied."""
+
+    @property
+    def text(self) -> str:
+        """The paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+def extract_article(
+    html: str | bytes, url: str, *, rules: Sequence[SiteRule] = ()
+) -> ExtractedArticle:
+    """Extract the article from ``html``, the page at ``url``.
+
+    Bytes are decoded by their byte order mark or ``<meta>`` charset, else as
+    UTF-8 or Windows-1252. The first rule in ``rules`` matching the URL's host
+    is applied; its unset or unmatched selectors fall back to the generic path.
+
+    Raises:
+        ExtractionError: the page holds no article text.
+    """
+    text = decode_html(html)
+    rule = _rule_for(url, rules)
+    selections = apply_site_rule(text, rule) if rule else None
+    tree = parse_html(selections.html if selections else text)
+    metadata = read_metadata(tree, url)
+    remove_chrome(tree)
+    title = selections.title if selections and selections.title else metadata.title
+    byline = selections.byline if selections and selections.byline else metadata.byline
+    if selections and selections.has_body:
+        found = site_paragraphs(tree)
+    else:
+        found = generic_paragraphs(tree, url)
+    paragraphs = without_boilerplate(found, title=title, byline=byline)
+    if not _has_article_text(paragraphs, tree):
+        raise ExtractionError(NO_ARTICLE)
+    return ExtractedArticle(
+        title=title,
+        byline=byline,
+        published=metadata.published,
+        paragraphs=paragraphs,
+        method=f"site:{rule.host}" if rule else "generic",
+    )
+
+
+def _rule_for(url: str, rules: Sequence[SiteRule]) -> SiteRule | None:
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    return next((rule for rule in rules if rule.matches(host)), None)
+
+
+def _has_article_text(paragraphs: tuple[str, ...], tree: lxml.html.HtmlElement) -> bool:
+    """True if ``paragraphs`` hold 100 characters outside white space and link texts."""
+    link_texts = {normalize_text(link.text_content()) for link in tree.iter("a")} - {""}
+    longest_first = sorted(link_texts, key=len, reverse=True)
+    chars = 0
+    for paragraph in paragraphs:
+        for link_text in longest_first:
+            paragraph = paragraph.replace(link_text, "")
+        chars += len(_SPACES.sub("", paragraph))
+        if chars >= _MIN_ARTICLE_CHARS:
+            return True
+    return False

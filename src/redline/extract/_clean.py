@@ -1,0 +1,206 @@
+"""Remove site chrome from a parsed page before its text is taken.
+
+Everything here is general: tags, ARIA roles and words in class/id names that
+mark ads, share widgets, consent banners, newsletter boxes, "most popular" and
+"related" boxes, comment sections, bylines and timestamps. No rule names a site.
+
+Removing the element that holds the article would be worse than leaving some
+chrome in, so these are never removed: the ancestors of ``<h1>``, ``<main>`` and
+``itemprop=articleBody`` (and of any element marked :data:`KEEP_ATTRIBUTE`); any
+element holding more than half of the text in the page's ``<p>`` elements; and
+a box named for chrome that holds no prose (ads, sharing, newsletters, related
+links) when it does hold a paragraph of prose. Real pages wrap their article in
+"share-container" or "body-ad-wrapper".
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+
+import lxml.html
+from lxml import etree
+
+from ._html import find_elements
+
+__all__ = ["KEEP_ATTRIBUTE", "remove_chrome"]
+
+KEEP_ATTRIBUTE = "data-redline-keep"
+"""Elements with this attribute, and their ancestors, are never removed."""
+
+_CHROME_TAGS = frozenset(
+    "aside audio button canvas dialog embed footer frame frameset iframe input menu nav"
+    " noscript object script select style svg template textarea video".split()
+)
+_CHROME_ROLES = frozenset(
+    "alertdialog banner complementary contentinfo dialog menu menubar navigation search"
+    " toolbar".split()
+)
+_NEVER_REMOVED_TAGS = frozenset({"html", "body", "main", "article"})
+# Headings carry class and id names made from their own text; a chrome box's
+# heading goes with the box. Likewise, names inside a <p> never remove its words.
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_PROTECTED_XPATH = etree.XPath(
+    f"//h1 | //main | //*[@role='main'] | //*[@itemprop='articleBody'] | //*[@{KEEP_ATTRIBUTE}]"
+)
+_SOCIAL_EMBED_CLASSES = frozenset(
+    "twitter-tweet twitter-video instagram-media tiktok-embed bluesky-embed text-post-media"
+    " mastodon-embed".split()
+)
+
+# A class or id names chrome if one of its words is in these sets or two
+# consecutive words are in _CHROME_PAIRS ("ad-slot", "mostPopular", "skip-link").
+# Boxes named with a terse word never hold prose: one that does (a page wrapping
+# its article in "body-ad-wrapper") is kept. Comment sections, consent banners
+# and author boxes do hold prose.
+_TERSE_CHROME_WORDS = frozenset(
+    # ads and promotion
+    "ad ads advert adverts advertisement advertisements advertising adslot adunit dfp"
+    " sponsor sponsored promo promoted outbrain taboola"
+    # sharing
+    " share shares sharing sharebar social addthis sharethis"
+    # newsletter and subscription prompts
+    " newsletter newsletters subscribe subscription signup"
+    # other stories
+    " related recommended recommendations popular mostpopular mostread trending"
+    # navigation and overlays
+    " breadcrumb breadcrumbs skiplink toolbar modal popup".split()
+)
+_PROSE_CHROME_WORDS = frozenset(
+    # consent banners
+    "cookie cookies consent gdpr cmp onetrust"
+    # comments
+    " comment comments disqus respond"
+    # bylines and timestamps, read from the page's metadata instead
+    " byline author authors date dates timestamp time pubdate".split()
+)
+_CHROME_PAIRS = frozenset(
+    {("most", "read"), ("most", "viewed"), ("most", "shared"), ("skip", "link"), ("skip", "to")}
+)
+# Whole class names of text that only screen readers get ("Opens in a new window").
+_SCREEN_READER_CLASSES = frozenset(
+    "sr-only visually-hidden visuallyhidden screen-reader-text screen-reader-only"
+    " element-invisible a11y-hidden".split()
+)
+# Class names that describe the page's content rather than a part of it
+# (WordPress adds "tag-<topic>" and "category-<topic>" to the article).
+_DESCRIPTIVE_CLASS = re.compile(r"^(?:tag|category|categories|has|is|with|no|post-format)[-_]")
+_WORD_BOUNDARY = re.compile(r"[^a-zA-Z0-9]+|(?<=[a-z])(?=[A-Z])")
+_MAX_NAME_WORDS = 3
+_MAX_CHROME_SHARE = 0.5
+_PROSE_PARAGRAPH_CHARS = 150
+
+
+class _Chrome(enum.Enum):
+    """How sure it is that an element is chrome."""
+
+    NOT = enum.auto()
+    NAMED_TERSE = enum.auto()
+    """Named for chrome that never holds prose (ads, share buttons, related links)."""
+    CERTAIN = enum.auto()
+    """A chrome tag or role, hidden, or named for a comment section, banner or byline."""
+
+
+def remove_chrome(root: lxml.html.HtmlElement) -> None:
+    """Remove the chrome from the tree under ``root`` (never ``root`` itself), in place."""
+    protected = _protected(root)
+    candidates = [
+        (element, kind)
+        for element in root.iterdescendants()
+        if isinstance(element, lxml.html.HtmlElement)
+        and element not in protected
+        and (kind := _chrome_kind(element)) is not _Chrome.NOT
+    ]
+    most_text = _paragraph_chars(root) * _MAX_CHROME_SHARE
+    for element, kind in candidates:
+        holds_prose = kind is _Chrome.NAMED_TERSE and _holds_prose(element)
+        if not holds_prose and _paragraph_chars(element) <= most_text:
+            element.drop_tree()
+    for embed in root.iter("blockquote"):
+        if _SOCIAL_EMBED_CLASSES & set(embed.classes):
+            _keep_only_paragraphs(embed)
+
+
+def _protected(root: lxml.html.HtmlElement) -> set[etree._Element]:
+    protected: set[etree._Element] = {root}
+    for anchor in find_elements(root, _PROTECTED_XPATH):
+        protected.add(anchor)
+        protected.update(anchor.iterancestors())
+    return protected
+
+
+def _paragraph_chars(element: lxml.html.HtmlElement) -> int:
+    return sum(len(paragraph.text_content()) for paragraph in element.iter("p"))
+
+
+def _holds_prose(element: lxml.html.HtmlElement) -> bool:
+    return any(
+        len(paragraph.text_content()) >= _PROSE_PARAGRAPH_CHARS for paragraph in element.iter("p")
+    )
+
+
+def _chrome_kind(element: lxml.html.HtmlElement) -> _Chrome:
+    tag = element.tag
+    if tag in _NEVER_REMOVED_TAGS:
+        return _Chrome.NOT
+    attributes = element.attrib
+    if (
+        tag in _CHROME_TAGS
+        or (tag == "form" and element.find(".//p") is None)
+        or attributes.get("role", "").strip().lower() in _CHROME_ROLES
+        or attributes.get("aria-hidden", "").strip().lower() == "true"
+    ):
+        return _Chrome.CERTAIN
+    if tag in _HEADINGS:
+        return _Chrome.NOT
+    kinds = [_class_kind(name) for name in attributes.get("class", "").split()]
+    kinds += [
+        _id_or_label_kind(attributes[key]) for key in ("id", "aria-label") if key in attributes
+    ]
+    kind = max(kinds, key=lambda kind: kind.value, default=_Chrome.NOT)
+    if kind is not _Chrome.NOT and next(element.iterancestors("p"), None) is not None:
+        return _Chrome.NOT  # words of a paragraph stay, whatever their markup is named
+    return kind
+
+
+@functools.lru_cache(maxsize=8192)
+def _class_kind(name: str) -> _Chrome:
+    """What a class name says; pages repeat their class names, hence the cache."""
+    if _DESCRIPTIVE_CLASS.match(name):
+        return _Chrome.NOT
+    if name.lower() in _SCREEN_READER_CLASSES:
+        return _Chrome.CERTAIN
+    return _words_kind(_words(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _id_or_label_kind(name: str) -> _Chrome:
+    """What an id or aria-label says; long ones are slugs or text ("h-what-is-social-shopping")."""
+    words = _words(name)
+    return _words_kind(words) if len(words) <= _MAX_NAME_WORDS else _Chrome.NOT
+
+
+def _words(name: str) -> list[str]:
+    return [word.lower() for word in _WORD_BOUNDARY.split(name) if word]
+
+
+def _words_kind(words: list[str]) -> _Chrome:
+    if any(word in _PROSE_CHROME_WORDS for word in words):
+        return _Chrome.CERTAIN
+    if any(word in _TERSE_CHROME_WORDS for word in words) or any(
+        pair in _CHROME_PAIRS for pair in zip(words, words[1:], strict=False)
+    ):
+        return _Chrome.NAMED_TERSE
+    return _Chrome.NOT
+
+
+def _keep_only_paragraphs(embed: lxml.html.HtmlElement) -> None:
+    """Reduce an embedded social post to its quoted text, dropping attribution and date."""
+    paragraphs = embed.findall("p")
+    embed.text = None
+    for child in list(embed):
+        if child not in paragraphs:
+            embed.remove(child)
+    for paragraph in paragraphs:
+        paragraph.tail = None

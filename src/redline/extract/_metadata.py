@@ -1,0 +1,155 @@
+"""The headline, byline and publication date a page states in its markup.
+
+Read before any chrome is removed: JSON-LD sits in ``<script>`` and bylines in
+elements that the cleaner drops.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+
+from ._dates import iso_date
+from ._headline import headline
+from ._html import find_elements
+from ._sources import PageSources, read_sources
+from ._text import normalize_text
+
+__all__ = ["PageMetadata", "join_names", "read_metadata"]
+
+_AUTHOR_META = (
+    *("author", "article:author", "parsely-author", "sailthru.author", "byl"),
+    *("dc.creator", "dcterms.creator"),
+)
+_AUTHOR_ELEMENTS = "//*[@itemprop='author'] | //a[@rel='author']"
+_BYLINE_ELEMENTS = ("//*[contains(@class, 'byline')]", "//*[contains(@class, 'author')]")
+_BY_PREFIX = re.compile(r"^(?:(?:written|words|reporting|story|text)\s+)?by\b\s*:?\s*", re.I)
+# Where the names in an author line end: a separator, a time stamp, a date.
+_BYLINE_END = re.compile(
+    r"[|•·]|\b(?:updated|published|posted|modified)\b|\d"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
+    re.IGNORECASE,
+)
+_MAX_BYLINE_CHARS = 120
+
+_PUBLISHED_META = (
+    *("og:published_time", "datepublished", "parsely-pub-date", "sailthru.date"),
+    *("publishdate", "publish-date", "pubdate", "dc.date.issued", "dcterms.issued"),
+    *("dcterms.created", "dc.date", "date"),
+)
+_PUBLISHED_ELEMENTS = "//*[@itemprop='datePublished'] | //time[@pubdate]"
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What the page says about its article."""
+
+    title: str
+    byline: str | None
+    published: str | None
+
+
+def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
+    """Read the headline, byline and publication date of the page ``tree`` at ``url``."""
+    sources = read_sources(tree)
+    return PageMetadata(
+        title=headline(sources, url),
+        byline=_byline(sources),
+        published=_published(sources),
+    )
+
+
+def join_names(names: Iterable[str]) -> str | None:
+    """Author lines reduced to names, repeats dropped, joined with ", "; None if none is left."""
+    unique: dict[str, str] = {}
+    for name in names:
+        cleaned = _clean_byline(name)
+        if cleaned:
+            unique.setdefault(cleaned.casefold(), cleaned)
+    return ", ".join(unique.values()) or None
+
+
+def _clean_byline(text: str) -> str | None:
+    """An author line reduced to the name(s): "By Jane Doe | Updated 2h ago" -> "Jane Doe"."""
+    text = _BY_PREFIX.sub("", normalize_text(text))
+    text = _BYLINE_END.split(text, maxsplit=1)[0].strip(" ,;:-–—")
+    if not text or len(text) > _MAX_BYLINE_CHARS or "://" in text or text.startswith("@"):
+        return None
+    return text
+
+
+# --- byline ---------------------------------------------------------------
+
+
+def _byline(sources: PageSources) -> str | None:
+    """The first source of author names that yields any."""
+    return next(filter(None, map(join_names, _author_candidates(sources))), None)
+
+
+def _author_candidates(sources: PageSources) -> Iterator[Iterable[str]]:
+    """Author names by source, most reliable first, each read only when asked for.
+
+    JSON-LD people, ``<meta>``, ``itemprop``/``rel`` author elements, then each
+    byline element in turn; JSON-LD organizations only as a last resort.
+    """
+    yield _linked_authors(sources.linked_data, people=True)
+    yield sources.meta_values(_AUTHOR_META)
+    yield sources.element_texts(_AUTHOR_ELEMENTS)
+    for xpath in _BYLINE_ELEMENTS:
+        yield from ([text] for text in sources.element_texts(xpath))
+    yield _linked_authors(sources.linked_data, people=False)
+
+
+def _linked_authors(linked_data: list[dict[str, Any]], *, people: bool) -> list[str]:
+    """Author names in the first JSON-LD object with authors: people, or else organizations."""
+    by_id = {item["@id"]: item for item in linked_data if isinstance(item.get("@id"), str)}
+    for item in linked_data:
+        if "author" in item:
+            return [
+                html.unescape(author["name"])
+                for author in _resolve(item["author"], by_id)
+                if isinstance(author.get("name"), str) and _is_person(author) == people
+            ]
+    return []
+
+
+def _resolve(value: object, by_id: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """JSON-LD author values as objects: plain names become people, @id references resolve."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            yield {"@type": "Person", "name": item}
+        elif isinstance(item, dict):
+            reference = item.get("@id")
+            yield by_id.get(reference, item) if isinstance(reference, str) else item
+
+
+def _is_person(author: dict[str, Any]) -> bool:
+    kind = author.get("@type", "Person")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return not any(isinstance(k, str) and "Organization" in k for k in kinds)
+
+
+# --- publication date -----------------------------------------------------
+
+
+def _published(sources: PageSources) -> str | None:
+    """The first publication date the page states, as ISO 8601.
+
+    article:published_time, then JSON-LD datePublished, ``itemprop`` and
+    ``<time pubdate>`` elements, then other ``<meta>`` date tags.
+    """
+    candidates = [
+        *sources.meta_values(["article:published_time"]),
+        sources.linked_string("datePublished"),
+        *(
+            element.get("datetime") or element.get("content") or element.text_content()
+            for element in find_elements(sources.tree, _PUBLISHED_ELEMENTS)
+        ),
+        *sources.meta_values(_PUBLISHED_META),
+    ]
+    return next((date for value in candidates if value and (date := iso_date(value))), None)
