@@ -64,6 +64,8 @@ def test_site_rules_match_host_and_subdomains() -> None:
         ({"sites": [{"body": "article"}]}, "needs a host"),
         ({"sites": [{"host": "x.com", "drop": "aside"}]}, "list of CSS selectors"),
         ({"extra": {}}, "unknown setting 'extra'"),
+        ({"sites": [{"host": "x.com", "body": "div[["}]}, "invalid CSS selector 'div\\[\\['"),
+        ({"sites": [{"host": "x.com", "drop": ["ok", "a >> b"]}]}, "invalid CSS selector"),
     ],
 )
 def test_bad_settings_are_refused(data: dict[str, object], message: str) -> None:

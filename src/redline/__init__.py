@@ -1,5 +1,61 @@
-"""redline: track news articles, store every version, show how they were rewritten."""
+"""redline: track news articles, store every version, show how they were rewritten.
+
+The public API is what this module exports; everything else is private.
+"""
 
 from ._version import __version__
+from .config import Config, FetchConfig, ScheduleConfig, SiteRule, load_config
+from .core import Redline
+from .diff import ArticleDiff, DiffOp
+from .errors import (
+    BlockedAddressError,
+    ConfigError,
+    ConnectError,
+    ContentTypeError,
+    ExtractionError,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    InvalidURLError,
+    NotFoundError,
+    RedlineError,
+    StoreError,
+    TooLargeError,
+    TooManyRedirectsError,
+)
+from .extract import ExtractedArticle, extract_article
+from .model import Article, ArticleStatus, CheckOutcome, CheckResult, CheckSummary, Version
 
-__all__ = ["__version__"]
+__all__ = [
+    "Article",
+    "ArticleDiff",
+    "ArticleStatus",
+    "BlockedAddressError",
+    "CheckOutcome",
+    "CheckResult",
+    "CheckSummary",
+    "Config",
+    "ConfigError",
+    "ConnectError",
+    "ContentTypeError",
+    "DiffOp",
+    "ExtractedArticle",
+    "ExtractionError",
+    "FetchConfig",
+    "FetchError",
+    "FetchTimeoutError",
+    "HTTPStatusError",
+    "InvalidURLError",
+    "NotFoundError",
+    "Redline",
+    "RedlineError",
+    "ScheduleConfig",
+    "SiteRule",
+    "StoreError",
+    "TooLargeError",
+    "TooManyRedirectsError",
+    "Version",
+    "__version__",
+    "extract_article",
+    "load_config",
+]

@@ -16,6 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import soupsieve
+
 from ._version import __version__
 from .errors import ConfigError
 
@@ -185,6 +187,8 @@ def _site_rule(table: object) -> SiteRule:
     drop = table.get("drop", [])
     if not isinstance(drop, list) or not all(isinstance(item, str) for item in drop):
         raise ConfigError(f"{where} drop: expected a list of CSS selectors")
+    for selector in (*drop, *(table.get(key) for key in ("body", "title", "byline"))):
+        _check_selector(selector, where)
     return SiteRule(
         host=host.lower().rstrip("."),
         body=_typed(table, "body", str, None, where),
@@ -192,6 +196,16 @@ def _site_rule(table: object) -> SiteRule:
         byline=_typed(table, "byline", str, None, where),
         drop=tuple(drop),
     )
+
+
+def _check_selector(selector: object, where: str) -> None:
+    if not isinstance(selector, str):
+        return  # a missing selector, or a wrong type that _typed reports
+    try:
+        soupsieve.compile(selector)
+    except soupsieve.SelectorSyntaxError as exc:
+        first_line = str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: invalid CSS selector {selector!r}: {first_line}") from None
 
 
 def _reject_unknown(table: object, known: set[str], where: str) -> None:

@@ -28,11 +28,11 @@ def article_feed(
 
     Each item compares version n with version n - 1 and describes the change as an HTML
     diff with inline styles, showing only the changed paragraphs and their neighbours. The
-    channel links to `link`, or else to the article. `versions` may come in any order but
-    must be the article's and numbered without gaps (none gives a feed with no items); raises ValueError otherwise, or if a
-    time has no timezone. The feed depends only on its input, never on the clock, so the same
-    data always gives the same bytes: lastBuildDate is the newest change, or the article's
-    first sighting if it has not changed.
+    channel links to `link`, or else to the article. `versions` may come in any order (none
+    gives a feed without items) but must be the article's and numbered without gaps; raises
+    ValueError otherwise, or if a time has no timezone. The feed depends only on its input,
+    never on the clock, so the same data always gives the same bytes: lastBuildDate is the
+    newest change, or the article's first sighting if it has not changed.
     """
     ordered = _in_order(article, versions)
     channel_link = link or article.url

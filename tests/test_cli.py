@@ -1,0 +1,169 @@
+"""The ``redline`` command, end to end against pages served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner, Result
+
+from localsite import LocalSite
+from redline.cli import cli
+from redline.demo import FIRST_EDITION, render_page
+
+STORY = FIRST_EDITION[1]
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(tmp_path: Path, database_url: str) -> Run:
+    config = tmp_path / "redline.toml"
+    config.write_text("[fetch]\nallow_private_networks = true\ntimeout = 2\n")
+
+    def invoke(*args: str) -> Result:
+        runner = CliRunner()
+        return runner.invoke(
+            cli, ["--db", database_url, "--config", str(config), *args], catch_exceptions=False
+        )
+
+    return invoke
+
+
+def serve(site: LocalSite, story_paragraphs: tuple[str, ...], n: int = 1) -> str:
+    story = STORY.__class__(STORY.slug, STORY.headline, STORY.byline, story_paragraphs)
+    site.page("/news/flood", render_page(story, FIRST_EDITION, n))
+    return site.url("/news/flood")
+
+
+def test_add_check_show_diff_feed_remove(run: Run, site: LocalSite) -> None:
+    url = serve(site, STORY.paragraphs)
+    added = run("add", url, "--source", "gazette")
+    assert added.exit_code == 0 and added.output.startswith("added 1 ")
+    assert run("add", url).output.startswith("already tracked 1 ")
+
+    first = json.loads(run("check", "--json").output)
+    assert first["checked"] == 1 and first["new_versions"] == 1
+    assert first["results"] == [
+        {"id": 1, "url": url, "outcome": "new_version", "version": 0, "error": None}
+    ]
+
+    serve(site, (STORY.paragraphs[0].replace("about 300", "about 450"), *STORY.paragraphs[1:]), 2)
+    second = run("check", "--all")
+    assert second.exit_code == 0
+    assert "new version" in second.output and "checked 1: 1 new version(s)" in second.output
+
+    listed = json.loads(run("list", "--json").output)
+    assert listed[0]["version_count"] == 2 and listed[0]["source"] == "gazette"
+    assert {
+        "id",
+        "url",
+        "source",
+        "title",
+        "version_count",
+        "last_checked",
+        "last_changed",
+        "next_check",
+        "status",
+    } <= set(listed[0])
+
+    shown = json.loads(run("show", "1", "--json").output)
+    assert [v["number"] for v in shown["versions"]] == [0, 1]
+    assert shown["title"] == STORY.headline and shown["status"] == "active"
+    page = run("show", url).output
+    assert "This article is from the source 'gazette'" in page
+    assert "The article has changed 1 time." in page
+
+    ops = json.loads(run("diff", "1", "--format", "json").output)
+    assert (ops["from"], ops["to"]) == (0, 1)
+    assert ops["title"] == {"old": STORY.headline, "new": STORY.headline}
+    assert [(o["op"], o["text"].strip()) for o in ops["ops"] if o["op"] != "equal"] == [
+        ("delete", "300"),
+        ("insert", "450"),
+    ]
+    text = run("diff", "1").output
+    assert "[-300-]" in text and "{+450+}" in text and "\x1b[" not in text
+    assert "<del" in run("diff", "1", "--format", "html").output
+
+    feed = feedparser.parse(run("feed", "1").output)
+    assert not feed.bozo and len(feed.entries) == 1
+
+    assert run("remove", "1").output.startswith("removed 1 ")
+    assert json.loads(run("list", "--json").output) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("add", "notaurl"), "not a valid URL"),
+        (("add", "ftp://example.com/x"), "unsupported URL scheme 'ftp'"),
+        (("add", "file:///etc/passwd"), "unsupported URL scheme 'file'"),
+        (("show", "42"), "no article with id 42"),
+        (("show", "https://example.com/untracked"), "no tracked article"),
+        (("remove", "42"), "no article"),
+        (("diff", "42"), "no article"),
+        (("feed", "42"), "no article"),
+        (("check", "42"), "no article"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(run: Run, args: tuple[str, ...], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert result.stderr.startswith("redline: error: ")
+
+
+def test_one_bad_url_among_good_ones_adds_none(run: Run) -> None:
+    assert run("add", "https://example.com/a", "notaurl").exit_code == 2
+    assert json.loads(run("list", "--json").output) == []
+
+
+def test_diff_of_an_unchanged_article_and_bad_version_numbers(run: Run, site: LocalSite) -> None:
+    run("add", serve(site, STORY.paragraphs))
+    run("check")
+    assert "not changed yet" in run("diff", "1").stderr
+    assert "no version 5" in run("diff", "1", "--from", "0", "--to", "5").stderr
+    assert run("diff", "1", "--from", "-1").exit_code == 2
+
+
+def test_bad_config_and_database_are_one_line_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fetch]\ntimeout = 'soon'\n")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "--config", str(bad), "list"])
+    assert result.exit_code == 2 and "[fetch] timeout" in result.stderr
+    result = CliRunner().invoke(cli, ["--db", "nosuchdb://x", "list"])
+    assert result.exit_code == 2 and result.stderr.startswith("redline: error: ")
+
+
+def test_db_upgrade_creates_then_reports_up_to_date(tmp_path: Path) -> None:
+    db = str(tmp_path / "new.db")
+    first = CliRunner().invoke(cli, ["--db", db, "db", "upgrade"])
+    assert first.exit_code == 0 and first.output.startswith("upgraded")
+    again = CliRunner().invoke(cli, ["--db", db, "db", "upgrade"])
+    assert again.output.startswith("already up to date")
+
+
+def test_environment_variables_name_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REDLINE_DB", str(tmp_path / "env.db"))
+    assert CliRunner().invoke(cli, ["add", "https://example.com/a"]).exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_the_demo_runs_the_real_pipeline_and_ends_with_a_diff_and_a_feed() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "redline", "demo"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "First check: every article's first version: 3 new version(s)" in out
+    assert "Re-check: new timestamps, ads and comments, same article text: 0 new" in out
+    assert "check again: 3 new version(s)" in out
+    assert "{+£410m+}" in out and "[-300-]" in out and "{+450+}" in out
+    assert out.rstrip().endswith("</rss>")
