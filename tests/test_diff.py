@@ -37,13 +37,14 @@ def version(
     title: str = HEADLINE,
     paragraphs: tuple[str, ...] = PARAGRAPHS,
     article_id: int = 1,
+    byline: str | None = None,
 ) -> Version:
     return Version(
         article_id=article_id,
         number=number,
         seen_at=datetime(2014, 6, 17, 9, tzinfo=UTC) + timedelta(hours=2 * number),
         title=title,
-        byline=None,
+        byline=byline,
         paragraphs=paragraphs,
         content_hash=f"hash-{number}",
         extractor_version="test",
@@ -157,6 +158,28 @@ def test_texts_with_very_many_distinct_words_diff(distinct: int) -> None:
     assert changes(word_diff(old, new)) == [("delete", "w500"), ("insert", "changed")]
 
 
+def test_a_byline_change_is_shown_under_the_headline() -> None:
+    changed = diff_versions(
+        version(0, byline="Jo Bloggs"), version(1, byline="Jo Bloggs and Al Smith")
+    )
+    assert changed.changed and changed.byline_changed and not changed.text_changed
+    text = render_text(changed, color=False)
+    assert "Byline: Jo Bloggs{+ and Al Smith+}" in text
+    assert '<p class="redline-byline">By Jo Bloggs<ins' in render_html(changed)
+    assert diff_to_json(changed, 0, 1)["byline"] == {
+        "old": "Jo Bloggs",
+        "new": "Jo Bloggs and Al Smith",
+    }
+
+
+def test_a_headline_only_change_says_the_text_did_not_change() -> None:
+    changed = diff_versions(version(0), version(1, title="A new headline"))
+    assert render_text(changed, color=False).endswith("(The text of the article did not change.)")
+    assert "did not change" in render_html(changed, context=1)
+    assert "did not change" not in render_html(changed)
+    assert PARAGRAPHS[0][:40] in render_html(changed)
+
+
 # --- JSON -----------------------------------------------------------------------------
 
 
@@ -167,6 +190,7 @@ def test_json_has_exactly_the_documented_shape() -> None:
         "from": 0,
         "to": 1,
         "title": {"old": HEADLINE, "new": "New"},
+        "byline": {"old": None, "new": None},
         "ops": [{"op": op.op, "text": op.text} for op in changed.body],
     }
     round_tripped = json.loads(json.dumps(data))

@@ -54,6 +54,8 @@ class ArticleDiff:
     new_title: str
     title: tuple[DiffOp, ...]
     body: tuple[DiffOp, ...]
+    old_byline: str | None = None
+    new_byline: str | None = None
 
     @property
     def title_changed(self) -> bool:
@@ -61,9 +63,19 @@ class ArticleDiff:
         return _has_change(self.title)
 
     @property
+    def byline_changed(self) -> bool:
+        """Whether the byline differs."""
+        return self.old_byline != self.new_byline
+
+    @property
+    def text_changed(self) -> bool:
+        """Whether the article text differs."""
+        return _has_change(self.body)
+
+    @property
     def changed(self) -> bool:
-        """Whether the headline or the text differs."""
-        return self.title_changed or _has_change(self.body)
+        """Whether the headline, the byline or the text differs."""
+        return self.title_changed or self.byline_changed or self.text_changed
 
 
 def word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
@@ -97,6 +109,8 @@ def diff_versions(old: Version, new: Version) -> ArticleDiff:
         new_title=new.title,
         title=word_diff(old.title, new.title),
         body=word_diff(old.text, new.text),
+        old_byline=old.byline,
+        new_byline=new.byline,
     )
 
 
@@ -106,6 +120,7 @@ def diff_to_json(diff: ArticleDiff, from_number: int, to_number: int) -> dict[st
         "from": from_number,
         "to": to_number,
         "title": {"old": diff.old_title, "new": diff.new_title},
+        "byline": {"old": diff.old_byline, "new": diff.new_byline},
         "ops": [{"op": op.op, "text": op.text} for op in diff.body],
     }
 
@@ -118,17 +133,21 @@ def render_html(
     Changed runs are wrapped in <ins> and <del>, with classes ("redline-insert",
     "redline-delete") or, for feed readers that drop stylesheets, with `inline_styles`.
     A paragraph break that alone was added or removed shows as a pilcrow (¶). All article
-    text is escaped. With `context` set, only paragraphs with a change and `context`
-    paragraphs either side are shown; each left-out run becomes a "…" paragraph.
+    text is escaped. A changed byline shows below the headline. With `context` set, only
+    paragraphs with a change and `context` paragraphs either side are shown, each left-out
+    run as a "…" paragraph, or a note that the text did not change.
     """
     attributes = _INLINE_STYLES if inline_styles else _CLASSES
     title = "".join(_html_run(op, attributes) for op in diff.title)
     lines = ['<div class="redline-diff">', f'<h2 class="redline-title">{title}</h2>']
-    for paragraph in _shown_paragraphs(diff.body, context):
-        if paragraph is None:
-            lines.append('<p class="redline-gap">…</p>')
-        else:
-            lines.append("<p>" + "".join(_html_run(op, attributes) for op in paragraph) + "</p>")
+    if diff.byline_changed:
+        byline = "".join(_html_run(op, attributes) for op in _byline_ops(diff))
+        lines.append(f'<p class="redline-byline">By {byline}</p>')
+    if diff.text_changed or context is None:
+        for paragraph in _shown_paragraphs(diff.body, context):
+            lines.append(_html_paragraph(paragraph, attributes))
+    else:
+        lines.append(f'<p class="redline-note">{_TEXT_UNCHANGED}</p>')
     lines.append("</div>")
     return "\n".join(lines)
 
@@ -144,6 +163,10 @@ def render_text(diff: ArticleDiff, *, color: bool, context: int | None = 1) -> s
     """
     marks = _ANSI_COLOURS if color else _WORD_DIFF_MARKERS
     lines = ["Title: " + "".join(_text_run(op, marks) for op in diff.title)]
+    if diff.byline_changed:
+        lines.append("Byline: " + "".join(_text_run(op, marks) for op in _byline_ops(diff)))
+    if not diff.text_changed and context is not None:
+        return "\n\n".join([*lines, _TEXT_UNCHANGED])
     for paragraph in _shown_paragraphs(diff.body, context):
         lines.append(
             "…" if paragraph is None else "".join(_text_run(op, marks) for op in paragraph)
@@ -276,6 +299,11 @@ class _Differ(diff_match_patch):  # type: ignore[misc]  # diff_match_patch has n
         return diffs
 
 
+def _byline_ops(diff: ArticleDiff) -> tuple[DiffOp, ...]:
+    """The byline diffed word by word; a missing byline counts as empty."""
+    return word_diff(diff.old_byline or "", diff.new_byline or "")
+
+
 def _merged(ops: Iterable[DiffOp]) -> tuple[DiffOp, ...]:
     """The ops with empty ones dropped and neighbours of the same kind joined."""
     merged: list[DiffOp] = []
@@ -297,6 +325,7 @@ def _has_change(ops: Iterable[DiffOp]) -> bool:
 # --- paragraphs -------------------------------------------------------------------------
 
 _PILCROW = "¶"
+_TEXT_UNCHANGED = "(The text of the article did not change.)"
 
 _Paragraph = tuple[DiffOp, ...]
 
@@ -374,6 +403,13 @@ def _html_run(op: DiffOp, attributes: Mapping[OpKind, str]) -> str:
         return text
     tag = _HTML_TAGS[op.op]
     return f"<{tag}{attributes[op.op]}>{text}</{tag}>"
+
+
+def _html_paragraph(paragraph: _Paragraph | None, attributes: Mapping[OpKind, str]) -> str:
+    """One paragraph of runs as a <p>; None (left-out paragraphs) as a gap marker."""
+    if paragraph is None:
+        return '<p class="redline-gap">…</p>'
+    return "<p>" + "".join(_html_run(op, attributes) for op in paragraph) + "</p>"
 
 
 def _text_run(op: DiffOp, marks: Mapping[OpKind, tuple[str, str]]) -> str:
