@@ -39,7 +39,7 @@ def clock() -> Clock:
 @pytest.fixture
 def redline(database_url: str, clock: Clock) -> Iterator[Redline]:
     config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=2))
-    with Redline.open(database_url, config, clock=clock) as opened:
+    with Redline.open(database_url, config, clock=clock, random=lambda: 0.5) as opened:
         yield opened
 
 
@@ -268,7 +268,9 @@ def test_only_due_articles_are_checked_unless_asked(
     assert redline.check().results == ()
     assert len(redline.check([newsroom.url]).results) == 1
     assert len(redline.check(all_active=True).results) == 1
-    clock.advance(minutes=45)  # unchanged three times: next check 30m x 1.2^2 (+-10%) later
+    clock.advance(minutes=43)  # unchanged twice since the change: due 30m x 1.2^2 = 43.2m later
+    assert redline.check().results == ()
+    clock.advance(minutes=1)
     assert len(redline.check().results) == 1
 
 
@@ -281,3 +283,18 @@ def test_redirects_are_followed_and_the_final_url_recorded(
     article = redline.article(site.url("/short"))
     assert article.final_url == newsroom.url
     assert redline.article(newsroom.url).id == article.id
+
+
+def test_a_bug_in_extraction_is_a_recorded_error_not_a_crash(
+    redline: Redline, newsroom: Newsroom, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr("redline.core.extract_article", broken)
+    redline.add([newsroom.url])
+    (result,) = redline.check().results
+    assert result.outcome is CheckOutcome.ERROR
+    assert result.error == "extraction failed: RuntimeError: parser exploded"
+    assert redline.versions(newsroom.url) == []
+    assert redline.article(newsroom.url).etag is None

@@ -8,19 +8,30 @@ import pytest
 from sqlalchemy import inspect, text
 
 from redline.errors import NotFoundError, StoreError
+from redline.extract import ExtractedArticle
 from redline.model import ArticleStatus, CheckOutcome
 from redline.schedule import NextCheck
-from redline.store import Content, Observation, Store, database_url, upgrade_database
+from redline.store import Observation, Store, database_url, upgrade_database
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def content(*paragraphs: str, title: str = "Headline", byline: str | None = "Jo Bloggs") -> Content:
-    return Content(title, byline, None, paragraphs, extractor_version="test")
+def content(
+    *paragraphs: str, title: str = "Headline", byline: str | None = "Jo Bloggs"
+) -> ExtractedArticle:
+    return ExtractedArticle(title, byline, None, paragraphs, method="generic")
 
 
-def seen(at: datetime, body: Content | None = None, **facts: object) -> Observation:
-    return Observation(checked_at=at, duration=0.1, http_status=200, content=body, **facts)
+def seen(at: datetime, body: ExtractedArticle | None = None, **facts: object) -> Observation:
+    version = "test" if body is not None else None
+    return Observation(
+        checked_at=at,
+        duration=0.1,
+        http_status=200,
+        article=body,
+        extractor_version=version,
+        **facts,
+    )
 
 
 def every_hour(changed: bool, previous: timedelta | None) -> NextCheck:

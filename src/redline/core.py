@@ -12,6 +12,7 @@ import logging
 import random as random_module
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -20,13 +21,13 @@ import httpx
 
 from .config import Config
 from .diff import ArticleDiff, diff_versions
-from .errors import NotFoundError, RedlineError
+from .errors import ExtractionError, FetchError, NotFoundError, RedlineError
 from .extract import EXTRACTOR_VERSION, extract_article
 from .feeds import article_feed
-from .fetch import Fetcher, Page, Resolver
+from .fetch import Fetcher, Resolver
 from .model import Article, CheckResult, CheckSummary, Version
 from .schedule import NextCheck, plan_next_check
-from .store import Content, Observation, Planner, Store, database_url
+from .store import Observation, Planner, Store, database_url
 from .urls import canonical_url
 
 __all__ = ["Clock", "Redline", "utc_now"]
@@ -74,6 +75,7 @@ class Redline:
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
         clock: Clock = utc_now,
+        random: Callable[[], float] = random_module.random,
     ) -> Redline:
         """Open (creating or upgrading) the database: a SQLAlchemy URL or a SQLite path.
 
@@ -82,7 +84,9 @@ class Redline:
         """
         config = config or Config()
         store = Store.open(database_url(database or config.database))
-        return cls(store, config, transport=transport, resolver=resolver, clock=clock)
+        return cls(
+            store, config, transport=transport, resolver=resolver, clock=clock, random=random
+        )
 
     def close(self) -> None:
         self.store.close()
@@ -169,33 +173,37 @@ class Redline:
             return list(await asyncio.gather(*(check_one(a) for a in articles)))
 
     async def _observe(self, fetcher: Fetcher, article: Article) -> Observation:
+        """Fetch and extract one article; every failure becomes an error observation."""
         started, checked_at = time.monotonic(), self._clock()
         try:
             page = await fetcher.fetch(
                 article.url, etag=article.etag, last_modified=article.last_modified
             )
-            content = None if page.not_modified else self._extract(page)
         except RedlineError as exc:
-            status = getattr(exc, "status", None)
+            status = exc.status if isinstance(exc, FetchError) else None
             return Observation(checked_at, time.monotonic() - started, status, error=str(exc))
-        return Observation(
+        seen = Observation(
             checked_at=checked_at,
-            duration=time.monotonic() - started,
+            duration=page.elapsed,
             http_status=page.status,
             nbytes=page.nbytes,
             final_url=page.final_url,
             etag=page.etag,
             last_modified=page.last_modified,
-            content=content,
         )
-
-    def _extract(self, page: Page) -> Content:
-        extracted = extract_article(page.text, page.final_url, rules=self.config.sites)
-        return Content(
-            title=extracted.title,
-            byline=extracted.byline,
-            published=extracted.published,
-            paragraphs=extracted.paragraphs,
+        if page.not_modified:
+            return seen
+        try:
+            extracted = extract_article(page.text, page.final_url, rules=self.config.sites)
+        except ExtractionError as exc:
+            return replace(seen, error=str(exc))
+        except Exception as exc:  # a bug on one odd page must not end the whole pass
+            log.exception("extracting %s failed", page.final_url)
+            return replace(seen, error=f"extraction failed: {type(exc).__name__}: {exc}")
+        return replace(
+            seen,
+            duration=time.monotonic() - started,
+            article=extracted,
             extractor_version=EXTRACTOR_VERSION,
         )
 

@@ -1,10 +1,9 @@
 """The ``store`` stage: SQLAlchemy over SQLite (default) or PostgreSQL."""
 
 from .database import database_url, default_database_path, display_url, upgrade_database
-from .store import Content, Observation, Planner, Store, content_hash
+from .store import Observation, Planner, Store, content_hash
 
 __all__ = [
-    "Content",
     "Observation",
     "Planner",
     "Store",

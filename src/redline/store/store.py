@@ -13,32 +13,18 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFoundError, StoreError
+from ..extract import ExtractedArticle
 from ..model import Article, ArticleStatus, CheckOutcome, CheckResult, Version
 from ..schedule import NextCheck
 from .database import open_engine, upgrade
 from .tables import ArticleRow, CheckRow, VersionRow
 
-__all__ = ["Content", "Observation", "Planner", "Store", "content_hash"]
-
-
-@dataclass(frozen=True)
-class Content:
-    """The text of an article as extracted, before it is stored as a version."""
-
-    title: str
-    byline: str | None
-    published: str | None
-    paragraphs: tuple[str, ...]
-    extractor_version: str
-
-    @property
-    def content_hash(self) -> str:
-        return content_hash(self.title, self.byline, self.paragraphs)
+__all__ = ["Observation", "Planner", "Store", "content_hash"]
 
 
 @dataclass(frozen=True)
 class Observation:
-    """What one check saw: content, a 304, or an error; and the facts of the request."""
+    """What one check saw: an extracted article, a 304, or an error; and the request's facts."""
 
     checked_at: datetime
     duration: float
@@ -47,7 +33,8 @@ class Observation:
     final_url: str | None = None
     etag: str | None = None
     last_modified: str | None = None
-    content: Content | None = None
+    article: ExtractedArticle | None = None
+    extractor_version: str | None = None
     error: str | None = None
 
     @property
@@ -181,9 +168,9 @@ class Store:
             raise NotFoundError(f"no article with id {article_id}")
         latest = _latest_version(session, article_id)
         outcome, number = seen.outcome_without_content, None
-        if seen.content is not None:
+        if seen.article is not None:
             outcome = CheckOutcome.UNCHANGED
-            if latest is None or latest.content_hash != seen.content.content_hash:
+            if latest is None or latest.content_hash != _article_hash(seen.article):
                 number = 0 if latest is None else latest.number + 1
                 session.add(_version_row(article_id, number, seen))
                 outcome = CheckOutcome.NEW_VERSION
@@ -239,22 +226,25 @@ def _latest_version(session: Session, article_id: int) -> VersionRow | None:
 
 
 def _version_row(article_id: int, number: int, seen: Observation) -> VersionRow:
-    assert seen.content is not None
-    content = seen.content
+    assert seen.article is not None and seen.extractor_version is not None
     return VersionRow(
         article_id=article_id,
         number=number,
         seen_at=seen.checked_at,
-        title=content.title,
-        byline=content.byline,
-        published=content.published,
-        paragraphs=list(content.paragraphs),
-        content_hash=content.content_hash,
-        extractor_version=content.extractor_version,
+        title=seen.article.title,
+        byline=seen.article.byline,
+        published=seen.article.published,
+        paragraphs=list(seen.article.paragraphs),
+        content_hash=_article_hash(seen.article),
+        extractor_version=seen.extractor_version,
     )
 
 
-def _article_query() -> Select[ArticleRow, int, int | None, str | None]:
+def _article_hash(article: ExtractedArticle) -> str:
+    return content_hash(article.title, article.byline, article.paragraphs)
+
+
+def _article_query() -> Select[ArticleRow, int, str | None]:
     counts = (
         select(
             VersionRow.article_id,
@@ -266,7 +256,7 @@ def _article_query() -> Select[ArticleRow, int, int | None, str | None]:
     )
     latest = VersionRow.__table__.alias("latest")
     return (
-        select(ArticleRow, func.coalesce(counts.c.count, 0), counts.c.latest, latest.c.title)
+        select(ArticleRow, func.coalesce(counts.c.count, 0), latest.c.title)
         .outerjoin(counts, counts.c.article_id == ArticleRow.id)
         .outerjoin(
             latest,
@@ -275,7 +265,7 @@ def _article_query() -> Select[ArticleRow, int, int | None, str | None]:
     )
 
 
-def _to_article(row: ArticleRow, count: int, _latest: int | None, title: str | None) -> Article:
+def _to_article(row: ArticleRow, count: int, title: str | None) -> Article:
     return Article(
         id=row.id,
         url=row.url,
