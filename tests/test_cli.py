@@ -77,6 +77,13 @@ def test_add_check_show_diff_feed_remove(run: Run, site: LocalSite) -> None:
     page = run("show", url).output
     assert "This article is from the source 'gazette'" in page
     assert "The article has changed 1 time." in page
+    assert "Recent checks:" in page and "new version 1" in page
+    assert [c["outcome"] for c in shown["recent_checks"]] == ["new_version", "new_version"]
+
+    site.page("/news/flood", b"gone", Content_Type="text/plain")
+    run("check", "--all")
+    assert "error: not an HTML page: text/plain" in run("show", "1").output
+    assert json.loads(run("show", "1", "--json").output)["recent_checks"][0]["http_status"] == 200
 
     ops = json.loads(run("diff", "1", "--format", "json").output)
     assert (ops["from"], ops["to"]) == (0, 1)

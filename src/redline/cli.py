@@ -178,14 +178,14 @@ def _print_result(result: CheckResult) -> None:
 @click.argument("article")
 @json_option
 def show(article: str, as_json: bool) -> None:
-    """Show ARTICLE (a URL or id): source, when seen and changed, its versions."""
+    """Show ARTICLE (a URL or id): source, when seen and changed, versions, recent checks."""
     redline = _redline()
     found = redline.article(article)
-    versions = redline.versions(found.id)
+    versions, checks = redline.versions(found.id), redline.checks(found.id, limit=5)
     if as_json:
-        _print_json(article_json(found, versions))
+        _print_json(article_json(found, versions, checks))
     else:
-        click.echo(describe_article(found, versions, utc_now()))
+        click.echo(describe_article(found, versions, checks, utc_now()))
 
 
 @cli.command()

@@ -25,7 +25,7 @@ from .errors import ExtractionError, FetchError, NotFoundError, RedlineError
 from .extract import EXTRACTOR_VERSION, extract_article
 from .feeds import article_feed
 from .fetch import Fetcher, Resolver
-from .model import Article, CheckResult, CheckSummary, Version
+from .model import Article, CheckRecord, CheckResult, CheckSummary, Version
 from .schedule import NextCheck, plan_next_check
 from .store import Observation, Planner, Store, database_url
 from .urls import canonical_url
@@ -130,6 +130,10 @@ class Redline:
 
     def versions(self, ref: str | int) -> list[Version]:
         return self.store.versions(self.article(ref).id)
+
+    def checks(self, ref: str | int, *, limit: int = 10) -> list[CheckRecord]:
+        """The article's latest checks, newest first: when, what came of it, any error."""
+        return self.store.checks(self.article(ref).id, limit=limit)
 
     # Checking
 

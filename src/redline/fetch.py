@@ -182,7 +182,8 @@ class Fetcher:
             async with self._client.stream("GET", target, headers=headers) as response:
                 cookies.extract_cookies(response)
                 if response.next_request is None:
-                    return await self._read_page(url, response, validators, started)
+                    with _status_noted(response.status_code):
+                        return await self._read_page(url, response, validators, started)
                 next_target = response.next_request.url
             if len(sent) > self._config.max_redirects:
                 raise TooManyRedirectsError(f"more than {self._config.max_redirects} redirects")
@@ -266,6 +267,16 @@ class Fetcher:
         if size == 0:
             raise FetchError("empty response body", status=response.status_code)
         return b"".join(chunks)
+
+
+@contextlib.contextmanager
+def _status_noted(status: int) -> Iterator[None]:
+    """Give a FetchError raised over a response that response's HTTP status."""
+    try:
+        yield
+    except FetchError as exc:
+        exc.status = exc.status or status
+        raise
 
 
 @contextlib.contextmanager

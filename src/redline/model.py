@@ -6,7 +6,15 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Article", "ArticleStatus", "CheckOutcome", "CheckResult", "CheckSummary", "Version"]
+__all__ = [
+    "Article",
+    "ArticleStatus",
+    "CheckOutcome",
+    "CheckRecord",
+    "CheckResult",
+    "CheckSummary",
+    "Version",
+]
 
 
 class ArticleStatus(enum.StrEnum):
@@ -66,6 +74,19 @@ class Article:
     def change_count(self) -> int:
         """How many times the text changed after it was first seen."""
         return max(self.version_count - 1, 0)
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    """One line of an article's check log."""
+
+    checked_at: datetime
+    outcome: CheckOutcome
+    http_status: int | None
+    error: str | None
+    duration: float
+    bytes: int
+    version: int | None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .model import Article, ArticleStatus, CheckOutcome, CheckResult, CheckSummary, Version
+from .model import (
+    Article,
+    ArticleStatus,
+    CheckOutcome,
+    CheckRecord,
+    CheckResult,
+    CheckSummary,
+    Version,
+)
 from .timefmt import approximately, format_time
 
 __all__ = [
@@ -38,12 +46,26 @@ def article_summary(article: Article) -> dict[str, Any]:
     }
 
 
-def article_json(article: Article, versions: list[Version]) -> dict[str, Any]:
+def article_json(
+    article: Article, versions: list[Version], checks: list[CheckRecord]
+) -> dict[str, Any]:
     """The fields of ``redline show --json``."""
     return article_summary(article) | {
         "versions": [
             {"number": v.number, "seen_at": _iso(v.seen_at), "title": v.title} for v in versions
-        ]
+        ],
+        "recent_checks": [
+            {
+                "checked_at": _iso(c.checked_at),
+                "outcome": c.outcome.value,
+                "http_status": c.http_status,
+                "error": c.error,
+                "duration": round(c.duration, 3),
+                "bytes": c.bytes,
+                "version": c.version,
+            }
+            for c in checks
+        ],
     }
 
 
@@ -84,7 +106,9 @@ def describe_schedule(article: Article, now: datetime) -> str:
     return f"{history}. It will be checked again in {approximately(article.next_check - now)}."
 
 
-def describe_article(article: Article, versions: list[Version], now: datetime) -> str:
+def describe_article(
+    article: Article, versions: list[Version], checks: list[CheckRecord], now: datetime
+) -> str:
     """The text of an article page, as the seed tracker page words it."""
     source = f"the source '{article.source}'" if article.source else "no named source"
     lines = [
@@ -110,4 +134,15 @@ def describe_article(article: Article, versions: list[Version], now: datetime) -
                 f"  {version.number:>3}  {format_time(version.seen_at)}{after}  {version.title}"
             )
             previous = version
+    if checks:
+        lines += ["", "Recent checks:"]
+        lines += [f"  {format_time(c.checked_at)}  {_check_line(c)}" for c in checks]
     return "\n".join(lines)
+
+
+def _check_line(check: CheckRecord) -> str:
+    if check.outcome is CheckOutcome.ERROR:
+        return f"error: {check.error}"
+    if check.outcome is CheckOutcome.NEW_VERSION:
+        return f"new version {check.version}"
+    return check.outcome.value.replace("_", " ")

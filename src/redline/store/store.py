@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFoundError, StoreError
 from ..extract import ExtractedArticle
-from ..model import Article, ArticleStatus, CheckOutcome, CheckResult, Version
+from ..model import Article, ArticleStatus, CheckOutcome, CheckRecord, CheckResult, Version
 from ..schedule import NextCheck
 from .database import open_engine, upgrade
 from .tables import ArticleRow, CheckRow, VersionRow
@@ -152,6 +152,17 @@ class Store:
         with self._sessions() as session:
             return [_to_version(row) for row in session.scalars(query)]
 
+    def checks(self, article_id: int, *, limit: int = 10) -> list[CheckRecord]:
+        """The article's latest checks, newest first."""
+        query = (
+            select(CheckRow)
+            .where(CheckRow.article_id == article_id)
+            .order_by(CheckRow.checked_at.desc(), CheckRow.id.desc())
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [_to_check(row) for row in session.scalars(query)]
+
     def record_check(self, article_id: int, seen: Observation, plan: Planner) -> CheckResult:
         """Store what a check saw, in one transaction: version, schedule and log line."""
         try:
@@ -281,6 +292,18 @@ def _to_article(row: ArticleRow, count: int, title: str | None) -> Article:
         last_modified=row.last_modified,
         version_count=count,
         consecutive_failures=row.consecutive_failures,
+    )
+
+
+def _to_check(row: CheckRow) -> CheckRecord:
+    return CheckRecord(
+        checked_at=row.checked_at,
+        outcome=CheckOutcome(row.outcome),
+        http_status=row.http_status,
+        error=row.error,
+        duration=row.duration,
+        bytes=row.bytes,
+        version=row.version_number,
     )
 
 
