@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from redline.errors import NotFoundError, StoreError
@@ -12,6 +14,7 @@ from redline.extract import ExtractedArticle
 from redline.model import ArticleStatus, CheckOutcome
 from redline.schedule import NextCheck
 from redline.store import Observation, Store, database_url, upgrade_database
+from redline.store.tables import Base
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -182,3 +185,11 @@ def test_database_url_accepts_paths_and_urls(tmp_path: Path) -> None:
     assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
     with pytest.raises(StoreError):
         Store.open("nosuchdatabase://u@h/db")
+
+
+def test_the_migrations_build_exactly_the_models(database_url: str) -> None:
+    store = Store.open(database_url)
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    store.close()

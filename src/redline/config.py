@@ -55,7 +55,10 @@ class FetchConfig:
     max_redirects: int = 10
     user_agent: str = DEFAULT_USER_AGENT
     allow_private_networks: bool = False
-    concurrency: int = 8
+    concurrency: int = 16
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0
+    respect_robots: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class ScheduleConfig:
     backoff: float = 1.2
     jitter: float = 0.1
     stop_after: timedelta = timedelta(days=40)
+    source_interval: timedelta = timedelta(minutes=10)
+    lease: timedelta = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -143,11 +148,21 @@ def _fetch_config(table: Mapping[str, Any]) -> FetchConfig:
             table, "allow_private_networks", bool, default.allow_private_networks, where
         ),
         concurrency=_typed(table, "concurrency", int, default.concurrency, where),
+        per_host_concurrency=_typed(
+            table, "per_host_concurrency", int, default.per_host_concurrency, where
+        ),
+        per_host_delay=float(
+            _typed(table, "per_host_delay", (int, float), default.per_host_delay, where)
+        ),
+        respect_robots=_typed(table, "respect_robots", bool, default.respect_robots, where),
     )
-    if config.timeout <= 0 or config.max_bytes <= 0 or config.concurrency <= 0:
-        raise ConfigError(f"{where}: timeout, max_bytes and concurrency must be positive")
-    if config.max_redirects < 0:
-        raise ConfigError(f"{where}: max_redirects cannot be negative")
+    positive = (config.timeout, config.max_bytes, config.concurrency, config.per_host_concurrency)
+    if min(positive) <= 0:
+        raise ConfigError(
+            f"{where}: timeout, max_bytes, concurrency and per_host_concurrency must be positive"
+        )
+    if config.max_redirects < 0 or config.per_host_delay < 0:
+        raise ConfigError(f"{where}: max_redirects and per_host_delay cannot be negative")
     return config
 
 
@@ -156,24 +171,25 @@ def _schedule_config(table: Mapping[str, Any]) -> ScheduleConfig:
     _reject_unknown(table, {f.name for f in dataclasses.fields(ScheduleConfig)}, where)
     default = ScheduleConfig()
     config = ScheduleConfig(
-        after_change=parse_duration(
-            table.get("after_change", default.after_change.total_seconds()),
-            name=f"{where} after_change",
-        ),
+        after_change=_duration(table, "after_change", default.after_change, where),
         backoff=float(_typed(table, "backoff", (int, float), default.backoff, where)),
         jitter=float(_typed(table, "jitter", (int, float), default.jitter, where)),
-        stop_after=parse_duration(
-            table.get("stop_after", default.stop_after.total_seconds()),
-            name=f"{where} stop_after",
-        ),
+        stop_after=_duration(table, "stop_after", default.stop_after, where),
+        source_interval=_duration(table, "source_interval", default.source_interval, where),
+        lease=_duration(table, "lease", default.lease, where),
     )
     if config.backoff < 1:
         raise ConfigError(f"{where} backoff: must be at least 1")
     if not 0 <= config.jitter < 1:
         raise ConfigError(f"{where} jitter: must be between 0 and 1")
-    if config.after_change.total_seconds() <= 0:
-        raise ConfigError(f"{where} after_change: must be positive")
+    for name in ("after_change", "source_interval", "lease"):
+        if getattr(config, name).total_seconds() <= 0:
+            raise ConfigError(f"{where} {name}: must be positive")
     return config
+
+
+def _duration(table: Mapping[str, Any], key: str, default: timedelta, where: str) -> timedelta:
+    return parse_duration(table.get(key, default.total_seconds()), name=f"{where} {key}")
 
 
 def _site_rule(table: object) -> SiteRule:

@@ -73,6 +73,28 @@ class ArticleRow(Base):
     etag: Mapped[str | None] = mapped_column(String(1024))
     last_modified: Mapped[str | None] = mapped_column(String(128))
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # A worker's claim on the article while it checks it (see Store.claim_due_articles).
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+
+
+class SourceRow(Base):
+    """A site's RSS or Atom feed, polled for new articles to track."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    feed_url: Mapped[str] = mapped_column(String(2048))
+    include: Mapped[str | None] = mapped_column(Text)  # regular expression
+    exclude: Mapped[str | None] = mapped_column(Text)  # regular expression
+    added_at: Mapped[datetime]
+    last_polled: Mapped[datetime | None]
+    next_poll: Mapped[datetime | None] = mapped_column(index=True)
+    etag: Mapped[str | None] = mapped_column(String(1024))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class VersionRow(Base):
