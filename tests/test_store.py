@@ -130,14 +130,43 @@ def test_schedule_is_stored(store: Store) -> None:
     store.record_check(article.id, seen(T0, content("x")), stop)
     stopped = store.article(article.id)
     assert stopped.status is ArticleStatus.STOPPED and stopped.next_check is None
-    assert store.active_article_ids() == [] and store.due_article_ids(T0 + timedelta(999)) == []
+    assert store.active_article_ids() == []
+    assert store.claim_due_articles("a", T0 + timedelta(999), timedelta(1)) == []
 
 
-def test_due_articles_are_most_overdue_first(store: Store) -> None:
+def test_due_articles_are_claimed_most_overdue_first_and_only_once(store: Store) -> None:
     late, _ = store.add_article("https://news.test/late", source=None, now=T0)
     early, _ = store.add_article("https://news.test/early", source=None, now=T0 - timedelta(1))
     store.add_article("https://news.test/future", source=None, now=T0 + timedelta(1))
-    assert store.due_article_ids(T0) == [early.id, late.id]
+    lease = timedelta(minutes=15)
+    assert store.claim_due_articles("a", T0, lease) == [early.id, late.id]
+    assert store.claim_due_articles("b", T0, lease) == []
+    assert store.claim_due_articles("b", T0 + timedelta(minutes=16), lease) == [early.id, late.id]
+    store.release_claims("b")
+    assert store.claim_due_articles("c", T0, lease, limit=1) == [early.id]
+
+
+def test_recording_a_check_ends_the_claim(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    assert store.claim_due_articles("a", T0, timedelta(hours=1)) == [article.id]
+    store.record_check(
+        article.id,
+        seen(T0, content("x")),
+        lambda *_: NextCheck(T0, timedelta(1), ArticleStatus.ACTIVE),
+    )
+    assert store.claim_due_articles("b", T0, timedelta(hours=1)) == [article.id]
+
+
+def test_a_stopped_article_can_be_resumed(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+
+    def stop(changed: bool, previous: timedelta | None) -> NextCheck:
+        return NextCheck(None, timedelta(days=50), ArticleStatus.STOPPED)
+
+    store.record_check(article.id, seen(T0, content("x")), stop)
+    resumed = store.resume_article(article.id, T0 + timedelta(days=60))
+    assert resumed.status is ArticleStatus.ACTIVE and resumed.next_check == T0 + timedelta(days=60)
+    assert store.claim_due_articles("a", T0 + timedelta(days=60), timedelta(1)) == [article.id]
 
 
 def test_lookup_by_url_final_url_and_removal(store: Store) -> None:

@@ -8,6 +8,7 @@ from .config import Config, FetchConfig, ScheduleConfig, SiteRule, load_config
 from .core import Redline
 from .diff import ArticleDiff, DiffOp
 from .errors import (
+    AlreadyRunningError,
     BlockedAddressError,
     ConfigError,
     ConnectError,
@@ -27,6 +28,7 @@ from .extract import ExtractedArticle, extract_article
 from .model import Article, ArticleStatus, CheckOutcome, CheckResult, CheckSummary, Version
 
 __all__ = [
+    "AlreadyRunningError",
     "Article",
     "ArticleDiff",
     "ArticleStatus",

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from ._version import __version__
@@ -18,9 +22,10 @@ from .config import load_config
 from .core import Redline, utc_now
 from .demo import run_demo
 from .diff import diff_to_json, render_html, render_text
-from .errors import RedlineError
+from .errors import AlreadyRunningError, RedlineError
 from .model import CheckOutcome, CheckResult
 from .report import article_json, article_summary, check_json, describe_article
+from .service import run_service
 from .store import database_url, display_url, upgrade_database
 from .timefmt import format_time
 
@@ -148,30 +153,77 @@ def list_articles(as_json: bool) -> None:
 def check(articles: tuple[str, ...], all_active: bool, as_json: bool) -> None:
     """Check due articles for new versions (all with --all, or those named).
 
+    A second check on the same SQLite database while one runs says so and
+    exits 0. On PostgreSQL, several can run at once and share the work.
+
     \b
     Run it from cron, e.g.:
         */10 * * * *  redline check
     """
-    summary = _redline().check(
-        articles, all_active=all_active, on_result=None if as_json else _print_result
-    )
-    if as_json:
-        _print_json(check_json(summary))
-        return
+    with _CheckReport(quiet=as_json) as report:
+        try:
+            summary = _redline().check(
+                articles, all_active=all_active, on_start=report.start, on_result=report.result
+            )
+        except AlreadyRunningError as exc:
+            click.echo(f"redline: {exc}; not starting another", err=True)
+            return
     counts = check_json(summary)
+    if as_json:
+        _print_json(counts)
+        return
     click.echo(
         f"checked {counts['checked']}: {counts['new_versions']} new version(s), "
         f"{counts['unchanged']} unchanged, {counts['errors']} error(s)"
     )
 
 
-def _print_result(result: CheckResult) -> None:
+class _CheckReport:
+    """Reports a check as it runs: a progress bar on a terminal, else a line per article."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self._quiet = quiet
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> _CheckReport:
+        if not self._quiet and sys.stderr.isatty():
+            self._progress = Progress(transient=True, console=Console(stderr=True))
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def start(self, total: int) -> None:
+        if self._progress is not None:
+            self._task = self._progress.add_task("checking", total=total)
+
+    def result(self, result: CheckResult) -> None:
+        if self._quiet:
+            return
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+            if result.outcome in (CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED):
+                return
+        click.echo(_result_line(result))
+
+
+def _result_line(result: CheckResult) -> str:
     if result.outcome is CheckOutcome.ERROR:
-        click.echo(f"error        {result.url}: {result.error}")
-    elif result.outcome is CheckOutcome.NEW_VERSION:
-        click.echo(f"new version  {result.url} (version {result.version})")
-    else:
-        click.echo(f"{result.outcome.value:<12} {result.url}")
+        return f"error        {result.url}: {result.error}"
+    if result.outcome is CheckOutcome.NEW_VERSION:
+        return f"new version  {result.url} (version {result.version})"
+    return f"{result.outcome.value:<12} {result.url}"
+
+
+@cli.command()
+@click.argument("article")
+def resume(article: str) -> None:
+    """Check ARTICLE (a URL or id) again after redline stopped checking it."""
+    resumed = _redline().resume(article)
+    click.echo(f"resumed {resumed.id} {resumed.url}: it will be checked on the next run")
 
 
 @cli.command()
@@ -238,6 +290,28 @@ def upgrade(ctx: click.Context) -> None:
     url = database_url(opener.database or load_config(opener.config_path).database)
     ran = upgrade_database(url)
     click.echo(f"{'upgraded' if ran else 'already up to date:'} {display_url(url)}")
+
+
+@cli.command()
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
+    default="info",
+    show_default=True,
+    help="How much to log (one line per check at info).",
+)
+def run(log_level: str) -> None:
+    """Run as a service: poll sources and check due articles continuously.
+
+    Stops cleanly on SIGTERM or SIGINT. See README.md for a systemd unit.
+    """
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    redline, stop = _redline(), threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    run_service(redline, stop)
 
 
 @cli.command()

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random as random_module
-import time
+import socket
+import threading
+import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 
+from .checking import INLINE_EXTRACTIONS, CheckPass, ExtractionPool
 from .config import Config
 from .diff import ArticleDiff, diff_versions
-from .errors import ExtractionError, FetchError, NotFoundError, RedlineError
-from .extract import EXTRACTOR_VERSION, extract_article
+from .errors import NotFoundError
 from .feeds import article_feed
 from .fetch import Fetcher, Resolver
 from .model import Article, CheckRecord, CheckResult, CheckSummary, Version
-from .schedule import NextCheck, plan_next_check
-from .store import Observation, Planner, Store, database_url
+from .store import Store, database_url, run_lock
 from .urls import canonical_url
 
 __all__ = ["Clock", "Redline", "utc_now"]
@@ -65,6 +66,8 @@ class Redline:
         self._resolver = resolver
         self._clock = clock
         self._random = random
+        self._extraction = ExtractionPool()
+        self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
     @classmethod
     def open(
@@ -89,6 +92,7 @@ class Redline:
         )
 
     def close(self) -> None:
+        self._extraction.close()
         self.store.close()
 
     def __enter__(self) -> Redline:
@@ -142,86 +146,99 @@ class Redline:
         refs: Sequence[str | int] = (),
         *,
         all_active: bool = False,
+        limit: int | None = None,
+        on_start: Callable[[int], None] | None = None,
         on_result: Callable[[CheckResult], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> CheckSummary:
         """Check the due articles once (every active one with ``all_active``, or ``refs``).
 
-        A failed fetch or extraction is recorded as an ``error`` outcome and the
-        article retried later; it never stops the pass.
+        Due articles are claimed first (at most ``limit``), so several workers
+        can share a database; on a SQLite file a second pass at the same time
+        raises :class:`AlreadyRunningError` instead. A failed fetch or
+        extraction is recorded as an ``error`` outcome and retried later; it
+        never stops the pass. Setting ``stop`` ends the pass early and cleanly.
         """
-        if refs:
-            ids = list(dict.fromkeys(self.article(ref).id for ref in refs))
-        elif all_active:
-            ids = self.store.active_article_ids()
-        else:
-            ids = self.store.due_article_ids(self._clock())
-        articles = self.store.articles(ids)
-        results = asyncio.run(self._check_all(articles, on_result))
+        with run_lock(self.store.engine):
+            try:
+                if refs or all_active:
+                    ids = self._named_or_active(refs, limit)
+                    results = self._check_ids(ids, on_start, on_result, stop)
+                else:
+                    results = self._check_due(limit, on_start, on_result, stop)
+            finally:
+                self.store.release_claims(self._worker)
         return CheckSummary(tuple(results))
 
-    async def _check_all(
-        self, articles: Sequence[Article], on_result: Callable[[CheckResult], None] | None
+    def _named_or_active(self, refs: Sequence[str | int], limit: int | None) -> list[int]:
+        if refs:
+            return list(dict.fromkeys(self.article(ref).id for ref in refs))
+        return self.store.active_article_ids()[:limit]
+
+    def _check_due(
+        self,
+        limit: int | None,
+        on_start: Callable[[int], None] | None,
+        on_result: Callable[[CheckResult], None] | None,
+        stop: threading.Event | None,
     ) -> list[CheckResult]:
+        """Claim and check due articles a batch at a time, so other workers can share."""
+        results: list[CheckResult] = []
+        batch = self.config.fetch.concurrency * 4
+        if on_start is not None:
+            due = self.store.count_due(self._clock())
+            on_start(due if limit is None else min(due, limit))
+        while limit is None or len(results) < limit:
+            size = batch if limit is None else min(batch, limit - len(results))
+            lease = self.config.schedule.lease
+            ids = self.store.claim_due_articles(self._worker, self._clock(), lease, limit=size)
+            if not ids or (stop is not None and stop.is_set()):
+                break
+            results += self._check_ids(ids, None, on_result, stop)
+        return results
+
+    def _check_ids(
+        self,
+        ids: list[int],
+        on_start: Callable[[int], None] | None,
+        on_result: Callable[[CheckResult], None] | None,
+        stop: threading.Event | None,
+    ) -> list[CheckResult]:
+        articles = self.store.articles(ids)
+        if on_start is not None:
+            on_start(len(articles))
+        return asyncio.run(self._run_pass(articles, on_result, stop))
+
+    async def _run_pass(
+        self,
+        articles: Sequence[Article],
+        on_result: Callable[[CheckResult], None] | None,
+        stop: threading.Event | None,
+    ) -> list[CheckResult]:
+        if len(articles) > INLINE_EXTRACTIONS:
+            self._extraction.start()
         async with Fetcher(
             self.config.fetch, transport=self._transport, resolver=self._resolver
         ) as fetcher:
-
-            async def check_one(article: Article) -> CheckResult:
-                seen = await self._observe(fetcher, article)
-                result = self.store.record_check(article.id, seen, self._planner(seen))
-                log.info("checked %s: %s", article.url, result.error or result.outcome.value)
-                if on_result is not None:
-                    on_result(result)
-                return result
-
-            return list(await asyncio.gather(*(check_one(a) for a in articles)))
-
-    async def _observe(self, fetcher: Fetcher, article: Article) -> Observation:
-        """Fetch and extract one article; every failure becomes an error observation."""
-        started, checked_at = time.monotonic(), self._clock()
-        try:
-            page = await fetcher.fetch(
-                article.url, etag=article.etag, last_modified=article.last_modified
+            check_pass = CheckPass(
+                self.store,
+                self.config,
+                fetcher,
+                self._extraction,
+                self._clock,
+                self._random,
+                on_result,
             )
-        except RedlineError as exc:
-            status = exc.status if isinstance(exc, FetchError) else None
-            return Observation(checked_at, time.monotonic() - started, status, error=str(exc))
-        seen = Observation(
-            checked_at=checked_at,
-            duration=page.elapsed,
-            http_status=page.status,
-            nbytes=page.nbytes,
-            final_url=page.final_url,
-            etag=page.etag,
-            last_modified=page.last_modified,
-        )
-        if page.not_modified:
-            return seen
-        try:
-            extracted = extract_article(page.text, page.final_url, rules=self.config.sites)
-        except ExtractionError as exc:
-            return replace(seen, error=str(exc))
-        except Exception as exc:  # a bug on one odd page must not end the whole pass
-            log.exception("extracting %s failed", page.final_url)
-            return replace(seen, error=f"extraction failed: {type(exc).__name__}: {exc}")
-        return replace(
-            seen,
-            duration=time.monotonic() - started,
-            article=extracted,
-            extractor_version=EXTRACTOR_VERSION,
-        )
+            return await check_pass.run(articles, stop)
 
-    def _planner(self, seen: Observation) -> Planner:
-        def plan(changed: bool, previous_interval: timedelta | None) -> NextCheck:
-            return plan_next_check(
-                self.config.schedule,
-                seen.checked_at,
-                changed=changed,
-                previous_interval=previous_interval,
-                random=self._random,
-            )
+    @property
+    def clock(self) -> Clock:
+        """The clock this instance reads the time from."""
+        return self._clock
 
-        return plan
+    def resume(self, ref: str | int) -> Article:
+        """Check a stopped article again, starting its schedule afresh."""
+        return self.store.resume_article(self.article(ref).id, self._clock())
 
     # Showing changes
 

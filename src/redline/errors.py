@@ -11,6 +11,7 @@ a 404 or 400. Nothing below the edges catches them to translate.
     ├── InvalidURLError        not an http(s) URL we can track
     ├── NotFoundError          no such article or version
     ├── StoreError             the database cannot be opened or upgraded
+    │   └── AlreadyRunningError    another check holds this SQLite database's lock
     ├── FetchError             a page could not be fetched
     │   ├── BlockedAddressError    host resolves to a private/loopback/... address
     │   ├── FetchTimeoutError      the whole request took longer than [fetch] timeout
@@ -25,6 +26,7 @@ a 404 or 400. Nothing below the edges catches them to translate.
 from __future__ import annotations
 
 __all__ = [
+    "AlreadyRunningError",
     "BlockedAddressError",
     "ConfigError",
     "ConnectError",
@@ -60,6 +62,10 @@ class NotFoundError(RedlineError):
 
 class StoreError(RedlineError):
     """The database cannot be opened, created or upgraded."""
+
+
+class AlreadyRunningError(StoreError):
+    """Another ``redline check`` is running on this SQLite database."""
 
 
 class FetchError(RedlineError):

@@ -1,6 +1,12 @@
 """The ``store`` stage: SQLAlchemy over SQLite (default) or PostgreSQL."""
 
-from .database import database_url, default_database_path, display_url, upgrade_database
+from .database import (
+    database_url,
+    default_database_path,
+    display_url,
+    run_lock,
+    upgrade_database,
+)
 from .store import Observation, Planner, Store, content_hash
 
 __all__ = [
@@ -11,5 +17,6 @@ __all__ = [
     "database_url",
     "default_database_path",
     "display_url",
+    "run_lock",
     "upgrade_database",
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,13 +18,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from ..errors import StoreError
+from ..errors import AlreadyRunningError, StoreError
 
 __all__ = [
     "database_url",
     "default_database_path",
     "display_url",
     "open_engine",
+    "run_lock",
     "upgrade",
     "upgrade_database",
 ]
@@ -119,6 +123,31 @@ def upgrade_database(url: str) -> bool:
         return upgrade(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def run_lock(engine: Engine) -> Iterator[None]:
+    """Hold this SQLite database's run lock, or raise AlreadyRunningError at once.
+
+    Only one check pass runs at a time on a SQLite file (a lock file beside
+    it, released by the OS if the process dies). Other databases need no lock:
+    workers share them through claims.
+    """
+    parsed = engine.url
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        yield
+        return
+    with open(f"{parsed.database}.lock", "a+b") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AlreadyRunningError(
+                f"another redline check is already running on {parsed.database}"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def _one_line(exc: BaseException) -> str:

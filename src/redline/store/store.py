@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Select, and_, func, select
+from sqlalchemy import Engine, Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +36,7 @@ class Observation:
     article: ExtractedArticle | None = None
     extractor_version: str | None = None
     error: str | None = None
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503)
 
     @property
     def outcome_without_content(self) -> CheckOutcome:
@@ -127,15 +128,83 @@ class Store:
         with self._sessions() as session:
             return [_to_article(*row) for row in session.execute(query)]
 
-    def due_article_ids(self, now: datetime) -> list[int]:
-        """Active articles whose next check is due, most overdue first."""
-        query = (
-            select(ArticleRow.id)
-            .where(ArticleRow.status == ArticleStatus.ACTIVE.value, ArticleRow.next_check <= now)
-            .order_by(ArticleRow.next_check, ArticleRow.id)
+    def count_due(self, now: datetime) -> int:
+        """How many active articles are due by ``now``, claimed or not."""
+        due = select(func.count()).where(
+            ArticleRow.status == ArticleStatus.ACTIVE.value, ArticleRow.next_check <= now
         )
         with self._sessions() as session:
-            return list(session.scalars(query))
+            return session.scalar(due) or 0
+
+    def claim_due_articles(
+        self, worker: str, now: datetime, lease: timedelta, *, limit: int | None = None
+    ) -> list[int]:
+        """Claim the active articles due by ``now`` for ``worker``; most overdue first.
+
+        A claim lasts until the article's check is recorded or ``lease`` runs
+        out, so several workers sharing one database never check an article
+        twice. On PostgreSQL rows another worker is claiming are skipped
+        (``FOR UPDATE SKIP LOCKED``); SQLite runs the one UPDATE atomically.
+        """
+        due = (
+            select(ArticleRow.id)
+            .where(
+                ArticleRow.status == ArticleStatus.ACTIVE.value,
+                ArticleRow.next_check <= now,
+                or_(ArticleRow.claimed_until.is_(None), ArticleRow.claimed_until < now),
+            )
+            .order_by(ArticleRow.next_check, ArticleRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claim = (
+            update(ArticleRow)
+            .where(ArticleRow.id.in_(due))
+            .values(claimed_by=worker, claimed_until=now + lease)
+            .returning(ArticleRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        with self._sessions.begin() as session:
+            claimed = list(session.scalars(claim))
+            ordered = select(ArticleRow.id).where(ArticleRow.id.in_(claimed))
+            return list(session.scalars(ordered.order_by(ArticleRow.next_check, ArticleRow.id)))
+
+    def spread_overdue(self, now: datetime, window: timedelta) -> int:
+        """Reschedule overdue active articles evenly over ``window``, most overdue first.
+
+        A service starting after a long pause would otherwise fire its whole
+        backlog at once. Returns how many articles were moved.
+        """
+        overdue = (
+            select(ArticleRow)
+            .where(ArticleRow.status == ArticleStatus.ACTIVE.value, ArticleRow.next_check < now)
+            .order_by(ArticleRow.next_check, ArticleRow.id)
+        )
+        with self._sessions.begin() as session:
+            rows = list(session.scalars(overdue))
+            for index, row in enumerate(rows):
+                row.next_check = now + window * (index / len(rows))
+            return len(rows)
+
+    def release_claims(self, worker: str) -> None:
+        """Give up ``worker``'s claims on articles it did not get to check."""
+        release = (
+            update(ArticleRow)
+            .where(ArticleRow.claimed_by == worker)
+            .values(claimed_by=None, claimed_until=None)
+        )
+        with self._sessions.begin() as session:
+            session.execute(release)
+
+    def resume_article(self, article_id: int, now: datetime) -> Article:
+        """Check a stopped article again: due now, its schedule started afresh."""
+        with self._sessions.begin() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFoundError(f"no article with id {article_id}")
+            row.status, row.next_check, row.check_interval = ArticleStatus.ACTIVE.value, now, None
+            session.flush()
+            return self._article(session, article_id)
 
     def active_article_ids(self) -> list[int]:
         query = select(ArticleRow.id).where(ArticleRow.status == ArticleStatus.ACTIVE.value)
@@ -212,6 +281,7 @@ def _apply_check(
     article: ArticleRow, seen: Observation, outcome: CheckOutcome, plan: Planner
 ) -> None:
     article.last_checked = seen.checked_at
+    article.claimed_by = article.claimed_until = None
     if outcome is CheckOutcome.ERROR:
         article.consecutive_failures += 1
     else:

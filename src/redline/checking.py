@@ -1,0 +1,180 @@
+"""One check pass: fetch, extract and record each article, many at a time.
+
+Fetching is asynchronous (a bounded set of workers sharing one
+:class:`~redline.fetch.Fetcher`); extraction, which is CPU work, runs in a
+process pool sized to the cores once a pass is big enough to pay for it; each
+result is recorded in its own transaction as soon as it is known. A pass can
+be stopped: workers finish no new article after ``stop`` is set, in-flight
+fetches are cancelled, and nothing half-done is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from .config import Config
+from .errors import ExtractionError, FetchError, RedlineError
+from .extract import EXTRACTOR_VERSION, ExtractedArticle, extract_article
+from .fetch import Fetcher, Page
+from .model import Article, CheckResult
+from .schedule import NextCheck, plan_next_check
+from .store import Observation, Planner, Store
+
+__all__ = ["CheckPass", "ExtractionPool"]
+
+log = logging.getLogger("redline")
+
+INLINE_EXTRACTIONS = 8
+"""Passes of up to this many articles extract in-process: a pool costs more to start."""
+
+_STOP_POLL_SECONDS = 0.1
+
+
+class ExtractionPool:
+    """Runs extraction off the event loop, in worker processes once started."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def start(self) -> None:
+        """Start the worker processes (one per core) if they are not running."""
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["redline.extract"])
+            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context)
+
+    async def extract(self, page: Page, config: Config) -> ExtractedArticle:
+        work = functools.partial(extract_article, page.text, page.final_url, rules=config.sites)
+        if self._pool is None:
+            return work()
+        return await asyncio.get_running_loop().run_in_executor(self._pool, work)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+@dataclass
+class CheckPass:
+    """Checks a list of articles once and records every outcome."""
+
+    store: Store
+    config: Config
+    fetcher: Fetcher
+    extraction: ExtractionPool
+    clock: Callable[[], datetime]
+    random: Callable[[], float]
+    on_result: Callable[[CheckResult], None] | None = None
+
+    async def run(
+        self, articles: Sequence[Article], stop: threading.Event | None = None
+    ) -> list[CheckResult]:
+        """Check ``articles``; with ``stop`` set part-way, the results so far."""
+        queue = iter(articles)
+        results: list[CheckResult] = []
+        workers = [
+            asyncio.create_task(self._work(queue, results))
+            for _ in range(min(self.config.fetch.concurrency, len(articles)))
+        ]
+        if not workers:
+            return results
+        watcher = asyncio.create_task(_cancel_when_set(stop, workers))
+        try:
+            for outcome in await asyncio.gather(*workers, return_exceptions=True):
+                if isinstance(outcome, BaseException) and not isinstance(
+                    outcome, asyncio.CancelledError
+                ):
+                    raise outcome
+        finally:
+            watcher.cancel()
+        return results
+
+    async def _work(self, queue: Iterator[Article], results: list[CheckResult]) -> None:
+        for article in queue:
+            seen = await self._observe(article)
+            result = self.store.record_check(article.id, seen, self._planner(seen))
+            log.info("checked %s: %s", article.url, result.error or result.outcome.value)
+            results.append(result)
+            if self.on_result is not None:
+                self.on_result(result)
+
+    async def _observe(self, article: Article) -> Observation:
+        """Fetch and extract one article; every failure becomes an error observation."""
+        started, checked_at = time.monotonic(), self.clock()
+        try:
+            page = await self.fetcher.fetch(
+                article.url, etag=article.etag, last_modified=article.last_modified
+            )
+        except RedlineError as exc:
+            return _failed_fetch(exc, checked_at, time.monotonic() - started)
+        seen = Observation(
+            checked_at=checked_at,
+            duration=page.elapsed,
+            http_status=page.status,
+            nbytes=page.nbytes,
+            final_url=page.final_url,
+            etag=page.etag,
+            last_modified=page.last_modified,
+        )
+        if page.not_modified:
+            return seen
+        try:
+            extracted = await self.extraction.extract(page, self.config)
+        except ExtractionError as exc:
+            return replace(seen, error=str(exc))
+        except Exception as exc:  # a bug on one odd page must not end the whole pass
+            log.exception("extracting %s failed", page.final_url)
+            return replace(seen, error=f"extraction failed: {type(exc).__name__}: {exc}")
+        return replace(
+            seen,
+            duration=time.monotonic() - started,
+            article=extracted,
+            extractor_version=EXTRACTOR_VERSION,
+        )
+
+    def _planner(self, seen: Observation) -> Planner:
+        def plan(changed: bool, previous_interval: timedelta | None) -> NextCheck:
+            planned = plan_next_check(
+                self.config.schedule,
+                seen.checked_at,
+                changed=changed,
+                previous_interval=previous_interval,
+                random=self.random,
+            )
+            return _not_before_retry_after(planned, seen)
+
+        return plan
+
+
+def _failed_fetch(exc: RedlineError, checked_at: datetime, duration: float) -> Observation:
+    status = exc.status if isinstance(exc, FetchError) else None
+    retry_after = getattr(exc, "retry_after", None)
+    return Observation(checked_at, duration, status, error=str(exc), retry_after=retry_after)
+
+
+def _not_before_retry_after(planned: NextCheck, seen: Observation) -> NextCheck:
+    """The planned check, moved later if the server asked us to wait longer (Retry-After)."""
+    if planned.at is None or seen.retry_after is None:
+        return planned
+    earliest = seen.checked_at + timedelta(seconds=seen.retry_after)
+    return replace(planned, at=max(planned.at, earliest))
+
+
+async def _cancel_when_set(stop: threading.Event | None, tasks: list[asyncio.Task[None]]) -> None:
+    if stop is None:
+        return
+    while not stop.is_set():
+        await asyncio.sleep(_STOP_POLL_SECONDS)
+    for task in tasks:
+        task.cancel()
