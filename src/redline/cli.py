@@ -24,7 +24,7 @@ from .demo import run_demo
 from .diff import diff_to_json, render_html, render_text
 from .errors import AlreadyRunningError, RedlineError
 from .model import CheckOutcome, CheckResult
-from .report import article_json, article_summary, check_json, describe_article
+from .report import article_json, article_summary, check_json, describe_article, health_json
 from .service import run_service
 from .store import database_url, display_url, upgrade_database
 from .timefmt import format_time
@@ -216,6 +216,33 @@ def _result_line(result: CheckResult) -> str:
     if result.outcome is CheckOutcome.NEW_VERSION:
         return f"new version  {result.url} (version {result.version})"
     return f"{result.outcome.value:<12} {result.url}"
+
+
+@cli.command()
+@json_option
+def status(as_json: bool) -> None:
+    """Per source: articles, checks and new versions in 24 hours, errors, and alarms.
+
+    An alarm means a person should look: extraction failing (often a site
+    redesign), text that suddenly shrank, articles failing again and again.
+    """
+    health = _redline().status()
+    if as_json:
+        _print_json([health_json(source) for source in health])
+        return
+    table = Table("source", "articles", "active", "stopped", "checks 24h", "new 24h", "errors")
+    for source in health:
+        table.add_row(
+            source.source or "(added by hand)",
+            *map(str, (source.articles, source.active, source.stopped, source.checks)),
+            str(source.new_versions),
+            f"{source.error_rate:.0%}",
+        )
+    console = Console(soft_wrap=False)
+    console.print(table)
+    for source in health:
+        for alarm in source.alarms:
+            console.print(f"[bold red]ALARM[/] {source.source or '(added by hand)'}: {alarm}")
 
 
 @cli.command()

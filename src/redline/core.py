@@ -28,7 +28,7 @@ from .errors import NotFoundError
 from .feeds import article_feed
 from .fetch import Fetcher, Resolver
 from .model import Article, CheckRecord, CheckResult, CheckSummary, Version
-from .store import Store, database_url, run_lock
+from .store import SourceHealth, Store, database_url, run_lock
 from .urls import canonical_url
 
 __all__ = ["Clock", "Redline", "utc_now"]
@@ -230,6 +230,10 @@ class Redline:
                 on_result,
             )
             return await check_pass.run(articles, stop)
+
+    def status(self) -> list[SourceHealth]:
+        """Per-source health over the last 24 hours, with alarms."""
+        return self.store.health(self._clock())
 
     @property
     def clock(self) -> Clock:

@@ -14,6 +14,7 @@ from .model import (
     CheckSummary,
     Version,
 )
+from .store import SourceHealth
 from .timefmt import approximately, format_time
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "check_json",
     "describe_article",
     "describe_schedule",
+    "health_json",
 ]
 
 
@@ -66,6 +68,21 @@ def article_json(
             }
             for c in checks
         ],
+    }
+
+
+def health_json(health: SourceHealth) -> dict[str, Any]:
+    """One source's entry in ``redline status --json``."""
+    return {
+        "source": health.source,
+        "articles": health.articles,
+        "active": health.active,
+        "stopped": health.stopped,
+        "checks_24h": health.checks,
+        "new_versions_24h": health.new_versions,
+        "errors_24h": health.errors,
+        "error_rate_24h": round(health.error_rate, 3),
+        "alarms": list(health.alarms),
     }
 
 

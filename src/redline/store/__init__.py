@@ -7,11 +7,13 @@ from .database import (
     run_lock,
     upgrade_database,
 )
+from .health import SourceHealth
 from .store import Observation, Planner, Store, content_hash
 
 __all__ = [
     "Observation",
     "Planner",
+    "SourceHealth",
     "Store",
     "content_hash",
     "database_url",

@@ -17,6 +17,7 @@ from ..extract import ExtractedArticle
 from ..model import Article, ArticleStatus, CheckOutcome, CheckRecord, CheckResult, Version
 from ..schedule import NextCheck
 from .database import open_engine, upgrade
+from .health import SourceHealth, source_health
 from .tables import ArticleRow, CheckRow, VersionRow
 
 __all__ = ["Observation", "Planner", "Store", "content_hash"]
@@ -231,6 +232,11 @@ class Store:
         )
         with self._sessions() as session:
             return [_to_check(row) for row in session.scalars(query)]
+
+    def health(self, now: datetime) -> list[SourceHealth]:
+        """Per-source activity, errors and alarms over the last 24 hours."""
+        with self._sessions() as session:
+            return source_health(session, now)
 
     def record_check(self, article_id: int, seen: Observation, plan: Planner) -> CheckResult:
         """Store what a check saw, in one transaction: version, schedule and log line."""

@@ -1,0 +1,138 @@
+"""Per-source health for ``redline status``: activity, errors, and the alarms that matter.
+
+A site redesign that silently breaks extraction is the most common failure of
+a tracker: checks keep "succeeding" while they find no article, or a version
+suddenly holds a fraction of the text. Both raise an alarm here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..model import ArticleStatus, CheckOutcome
+from .tables import ArticleRow, CheckRow, VersionRow
+
+__all__ = ["SourceHealth", "source_health"]
+
+WINDOW = timedelta(hours=24)
+FAILING_RATE = 0.5  # of checks in the window
+MIN_CHECKS_FOR_ALARM = 3
+SHRINK_RATIO = 0.5  # a new version with under half the previous text
+REPEATED_FAILURES = 5  # consecutive failures that make an article "failing"
+# How the errors of a page that yields no article begin (redline.extract and redline.checking).
+_NO_ARTICLE = ("no article text", "extraction failed")
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How one source (``None``: articles added by hand) fared in the last 24 hours."""
+
+    source: str | None
+    articles: int = 0
+    active: int = 0
+    stopped: int = 0
+    checks: int = 0
+    new_versions: int = 0
+    errors: int = 0
+    extraction_errors: int = 0
+    failing_articles: int = 0
+    shrunk_articles: tuple[int, ...] = field(default=())
+
+    @property
+    def error_rate(self) -> float:
+        return self.errors / self.checks if self.checks else 0.0
+
+    @property
+    def alarms(self) -> tuple[str, ...]:
+        """What a person should look at, in words."""
+        found = []
+        enough_checks = self.checks >= MIN_CHECKS_FOR_ALARM
+        if enough_checks and self.extraction_errors >= FAILING_RATE * self.checks:
+            found.append(
+                f"extraction failing: {self.extraction_errors} of {self.checks} checks "
+                "found no article (site redesign? add a [[sites]] rule)"
+            )
+        elif enough_checks and self.error_rate >= FAILING_RATE:
+            found.append(f"{self.error_rate:.0%} of checks failed")
+        if self.shrunk_articles:
+            ids = ", ".join(str(article_id) for article_id in self.shrunk_articles)
+            found.append(f"text suddenly shrank by more than half in article(s) {ids}")
+        if self.failing_articles:
+            found.append(
+                f"{self.failing_articles} article(s) failed {REPEATED_FAILURES}+ checks in a row"
+            )
+        return tuple(found)
+
+
+def source_health(session: Session, now: datetime) -> list[SourceHealth]:
+    """Health of every source with articles, by name (hand-added articles first)."""
+    figures: dict[str | None, SourceHealth] = {}
+
+    def add(source: str | None, **counts: Any) -> None:
+        figures[source] = replace(figures.get(source, SourceHealth(source)), **counts)
+
+    for source, articles, active, stopped, failing in session.execute(_article_counts()):
+        add(source, articles=articles, active=active, stopped=stopped, failing_articles=failing)
+    for source, checks, new, errors, extraction in session.execute(_check_counts(now - WINDOW)):
+        add(source, checks=checks, new_versions=new, errors=errors, extraction_errors=extraction)
+    for source, article_ids in _shrunk_articles(session, now - WINDOW).items():
+        add(source, shrunk_articles=tuple(sorted(article_ids)))
+    return sorted(figures.values(), key=lambda health: (health.source is not None, health.source))
+
+
+def _article_counts() -> Select[str | None, int, int, int, int]:
+    return select(
+        ArticleRow.source,
+        func.count(),
+        func.sum(case((ArticleRow.status == ArticleStatus.ACTIVE.value, 1), else_=0)),
+        func.sum(case((ArticleRow.status == ArticleStatus.STOPPED.value, 1), else_=0)),
+        func.sum(case((ArticleRow.consecutive_failures >= REPEATED_FAILURES, 1), else_=0)),
+    ).group_by(ArticleRow.source)
+
+
+def _check_counts(since: datetime) -> Select[str | None, int, int, int, int]:
+    is_error = CheckRow.outcome == CheckOutcome.ERROR.value
+    no_article = is_error & (
+        CheckRow.error.startswith(_NO_ARTICLE[0]) | CheckRow.error.startswith(_NO_ARTICLE[1])
+    )
+    return (
+        select(
+            ArticleRow.source,
+            func.count(),
+            func.sum(case((CheckRow.outcome == CheckOutcome.NEW_VERSION.value, 1), else_=0)),
+            func.sum(case((is_error, 1), else_=0)),
+            func.sum(case((no_article, 1), else_=0)),
+        )
+        .join(ArticleRow, ArticleRow.id == CheckRow.article_id)
+        .where(CheckRow.checked_at >= since)
+        .group_by(ArticleRow.source)
+    )
+
+
+def _shrunk_articles(session: Session, since: datetime) -> dict[str | None, set[int]]:
+    previous = aliased(VersionRow)
+    recent = (
+        select(ArticleRow.source, VersionRow.article_id, VersionRow.paragraphs, previous.paragraphs)
+        .join(ArticleRow, ArticleRow.id == VersionRow.article_id)
+        .join(
+            previous,
+            (previous.article_id == VersionRow.article_id)
+            & (previous.number == VersionRow.number - 1),
+        )
+        .where(VersionRow.seen_at >= since)
+    )
+    shrunk: dict[str | None, set[int]] = defaultdict(set)
+    for source, article_id, paragraphs, before in session.execute(recent):
+        if _length(paragraphs) < SHRINK_RATIO * _length(before):
+            shrunk[source].add(article_id)
+    return shrunk
+
+
+def _length(paragraphs: list[str]) -> int:
+    return sum(len(paragraph) for paragraph in paragraphs)
