@@ -623,3 +623,18 @@ def test_extracted_article_is_frozen() -> None:
     with pytest.raises(AttributeError):
         article.title = "changed"  # type: ignore[misc]
     assert replace(article, title="x").title == "x"
+
+
+def test_the_page_s_own_url_is_read_from_canonical_then_og_url() -> None:
+    body = "<p>" + "A sentence of real article prose, long enough to count. " * 4 + "</p>"
+    page = "<html><head>{}</head><body><h1>Headline here now</h1>{}</body></html>"
+    canonical = '<link rel="canonical" href="/news/story?utm_source=x">'
+    og = '<meta property="og:url" content="https://Other.example/og">'
+    url = "https://example.com/amp/story"
+    assert extract_article(page.format(canonical + og, body), url).canonical_url == (
+        "https://example.com/news/story"
+    )
+    assert extract_article(page.format(og, body), url).canonical_url == "https://other.example/og"
+    assert extract_article(page.format("", body), url).canonical_url is None
+    bad = '<link rel="canonical" href="javascript:alert(1)">'
+    assert extract_article(page.format(bad, body), url).canonical_url is None

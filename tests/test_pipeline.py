@@ -298,3 +298,19 @@ def test_a_bug_in_extraction_is_a_recorded_error_not_a_crash(
     assert result.error == "extraction failed: RuntimeError: parser exploded"
     assert redline.versions(newsroom.url) == []
     assert redline.article(newsroom.url).etag is None
+
+
+def test_an_article_reached_under_a_second_url_stays_one_article(
+    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+) -> None:
+    redline.add([newsroom.url])
+    check_once(redline, clock)
+    site.routes["/short"] = Route(status=301, headers={"Location": newsroom.path})
+    canonical = f'<link rel="canonical" href="{newsroom.path}">'
+    amp = render_page(STORY, FIRST_EDITION, 9).replace("<head>", f"<head>{canonical}")
+    site.page("/amp/story", amp)
+    redline.add([site.url("/short"), site.url("/amp/story")])
+    results = redline.check().results
+    assert {(r.article_id, r.outcome) for r in results} == {(1, CheckOutcome.UNCHANGED)}
+    assert [a.url for a in redline.articles()] == [newsroom.url]
+    assert len(redline.versions(newsroom.url)) == 1

@@ -61,6 +61,8 @@ class ExtractedArticle:
     """The article's text blocks (paragraphs, headings, list items), normalized and non-empty."""
     method: str
     """``"generic"``, or ``"site:<host>"`` when a ``[[sites]]`` rule was applied."""
+    canonical_url: str | None = None
+    """The URL the page names as its own (``rel=canonical``, else ``og:url``), canonicalised."""
 
     @property
     def text(self) -> str:
@@ -101,6 +103,7 @@ def extract_article(
         published=metadata.published,
         paragraphs=paragraphs,
         method=f"site:{rule.host}" if rule else "generic",
+        canonical_url=metadata.canonical_url,
     )
 
 

@@ -11,9 +11,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 import lxml.html
 
+from ..errors import InvalidURLError
+from ..urls import canonical_url
 from ._dates import iso_date
 from ._headline import headline
 from ._html import find_elements
@@ -52,6 +55,7 @@ class PageMetadata:
     title: str
     byline: str | None
     published: str | None
+    canonical_url: str | None
 
 
 def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
@@ -61,7 +65,20 @@ def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
         title=headline(sources, url),
         byline=_byline(sources),
         published=_published(sources),
+        canonical_url=_canonical_url(tree, sources, url),
     )
+
+
+def _canonical_url(tree: lxml.html.HtmlElement, sources: PageSources, url: str) -> str | None:
+    """The page's own name for itself: ``<link rel=canonical>``, else ``og:url``."""
+    links = find_elements(tree, "//link[@href and contains(concat(' ', @rel, ' '), ' canonical ')]")
+    stated = [link.get("href", "") for link in links] + sources.meta.get("og:url", [])
+    for candidate in stated:
+        try:
+            return canonical_url(urljoin(url, candidate.strip()))
+        except InvalidURLError:
+            continue
+    return None
 
 
 def join_names(names: Iterable[str]) -> str | None:

@@ -253,6 +253,10 @@ class Store:
         if article is None:
             raise NotFoundError(f"no article with id {article_id}")
         latest = _latest_version(session, article_id)
+        if latest is None and (original := _same_article(session, article, seen)) is not None:
+            session.delete(article)  # a second URL of an article already tracked
+            article, article_id = original, original.id
+            latest = _latest_version(session, article_id)
         outcome, number = seen.outcome_without_content, None
         if seen.article is not None:
             outcome = CheckOutcome.UNCHANGED
@@ -301,6 +305,24 @@ def _apply_check(
     article.next_check = next_check.at
     article.check_interval = next_check.interval.total_seconds()
     article.status = next_check.status.value
+
+
+def _same_article(session: Session, article: ArticleRow, seen: Observation) -> ArticleRow | None:
+    """The article already tracked that this page turns out to be, if any.
+
+    A page reached under a second URL (a redirect, a feed's tracking link) is
+    known by where it ended up and by the URL it names as its own
+    (``rel=canonical``, ``og:url``).
+    """
+    names = {seen.final_url, seen.article.canonical_url if seen.article else None} - {None}
+    names.discard(article.url)
+    if not names:
+        return None
+    found = select(ArticleRow).where(
+        ArticleRow.id != article.id,
+        or_(ArticleRow.url.in_(names), ArticleRow.final_url.in_(names)),
+    )
+    return session.scalars(found.order_by(ArticleRow.id).limit(1).with_for_update()).first()
 
 
 def _latest_version(session: Session, article_id: int) -> VersionRow | None:
