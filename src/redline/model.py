@@ -13,6 +13,7 @@ __all__ = [
     "CheckRecord",
     "CheckResult",
     "CheckSummary",
+    "Source",
     "Version",
 ]
 
@@ -108,3 +109,27 @@ class CheckSummary:
 
     def count(self, outcome: CheckOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A site's RSS or Atom feed, polled for new articles, and how its polling goes."""
+
+    name: str
+    feed_url: str
+    include: str | None
+    """A regular expression an entry's URL or title must match, if set."""
+    exclude: str | None
+    """A regular expression neither an entry's URL nor its title may match, if set."""
+    added_at: datetime
+    last_polled: datetime | None
+    next_poll: datetime | None
+    etag: str | None
+    last_modified: str | None
+    consecutive_failures: int
+    last_error: str | None
+    """Why the latest poll failed; None once a poll succeeds."""
+    article_count: int
+    """Articles tracked under this source's name (those added by hand with it too)."""
+    active_count: int
+    """Those of them still being checked."""

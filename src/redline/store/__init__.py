@@ -8,12 +8,14 @@ from .database import (
     upgrade_database,
 )
 from .health import SourceHealth
+from .sources import SourceStore
 from .store import Observation, Planner, Store, content_hash
 
 __all__ = [
     "Observation",
     "Planner",
     "SourceHealth",
+    "SourceStore",
     "Store",
     "content_hash",
     "database_url",
