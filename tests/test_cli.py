@@ -12,7 +12,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner, Result
 
-from localsite import LocalSite
+from localsite import LocalSite, Route
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, render_page
 
@@ -23,7 +23,7 @@ Run = Callable[..., Result]
 @pytest.fixture
 def run(tmp_path: Path, database_url: str) -> Run:
     config = tmp_path / "redline.toml"
-    config.write_text("[fetch]\nallow_private_networks = true\ntimeout = 2\n")
+    config.write_text("[fetch]\nallow_private_networks = true\ntimeout = 2\nper_host_delay = 0\n")
 
     def invoke(*args: str) -> Result:
         runner = CliRunner()
@@ -174,3 +174,36 @@ def test_the_demo_runs_the_real_pipeline_and_ends_with_a_diff_and_a_feed() -> No
     assert "check again: 3 new version(s)" in out
     assert "{+£410m+}" in out and "[-300-]" in out and "{+450+}" in out
     assert out.rstrip().endswith("</rss>")
+
+
+def test_a_source_feeds_check_with_new_articles_and_robots_txt_is_obeyed(
+    run: Run, site: LocalSite
+) -> None:
+    story_url = serve(site, STORY.paragraphs)
+    site.page("/news/private", render_page(FIRST_EDITION[0], FIRST_EDITION, 1))
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{url}?utm_source=rss</link></item>"
+        for n, url in enumerate([story_url, site.url("/news/private"), site.url("/sport/x")])
+    )
+    feed = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>G</title>{items}</channel></rss>'
+    )
+    site.routes["/feed.xml"] = Route(feed.encode(), headers={"Content-Type": "application/rss+xml"})
+    site.routes["/robots.txt"] = Route(
+        b"User-agent: *\nDisallow: /news/private\n", headers={"Content-Type": "text/plain"}
+    )
+    added = run("source", "add", "gazette", site.url("/feed.xml"), "--exclude", "/sport/")
+    assert added.exit_code == 0, added.output
+    first = json.loads(run("check", "--json").output)
+    assert first["sources"] == [
+        {"source": "gazette", "outcome": "new_articles", "added": 2, "error": None}
+    ]
+    outcomes = {r["url"]: (r["outcome"], r["error"]) for r in first["results"]}
+    assert outcomes[story_url] == ("new_version", None)
+    private = outcomes[site.url("/news/private")]
+    assert private[0] == "error" and "disallowed by" in private[1] and "robots.txt" in private[1]
+    assert not any(r.path.startswith("/news/private") for r in site.requests)
+    again = json.loads(run("check", "--json").output)
+    assert again["checked"] == 0 and again["sources"] == []  # the feed is not due yet
+    listed = json.loads(run("source", "list", "--json").output)
+    assert listed[0]["name"] == "gazette" and listed[0]["articles"] == 2

@@ -1,4 +1,8 @@
-"""Tests of redline.fetch: a real local server for the network, MockTransport for the rest."""
+"""Tests of redline.fetch: a real local server for the network, MockTransport for the rest.
+
+Politeness (per-host limits, robots.txt, Retry-After) is off here and tested in
+test_politeness.py, so that these tests see exactly the requests they make.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +32,9 @@ from redline.errors import (
 )
 from redline.fetch import Fetcher, Page, Resolver
 
-LOCAL = FetchConfig(allow_private_networks=True, timeout=5.0)
-PUBLIC = FetchConfig(timeout=5.0)
+IMPOLITE = FetchConfig(timeout=5.0, per_host_delay=0, respect_robots=False)
+LOCAL = dataclasses.replace(IMPOLITE, allow_private_networks=True)
+PUBLIC = IMPOLITE
 PUBLIC_IP = "93.184.216.34"
 ARTICLE = b"<!DOCTYPE html><html><body><p>Story</p></body></html>"
 
@@ -155,7 +160,7 @@ def test_at_most_concurrency_requests_run_at_once() -> None:
 
     async def fetch_all() -> None:
         transport = httpx.MockTransport(slow_page)
-        config = dataclasses.replace(PUBLIC, concurrency=3)
+        config = dataclasses.replace(PUBLIC, concurrency=3, per_host_concurrency=10)
         async with Fetcher(config, transport=transport, resolver=PUBLIC_DNS) as fetcher:
             await asyncio.gather(*(fetcher.fetch("https://news.example/") for _ in range(10)))
 
@@ -587,7 +592,8 @@ def test_cookies_set_during_a_redirect_chain_are_sent_along_it(site: LocalSite) 
     assert page.final_url == site.url("/story") and page.body == ARTICLE
 
 
-def test_cookies_do_not_outlive_one_fetch(site: LocalSite) -> None:
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])  # some cookie jars skip IPs
+def test_cookies_do_not_outlive_one_fetch(site: LocalSite, host: str) -> None:
     site.routes["/set-cookie"] = Route(
         ARTICLE, headers={"Content-Type": "text/html", "Set-Cookie": "seen=1; Path=/"}
     )
@@ -595,8 +601,8 @@ def test_cookies_do_not_outlive_one_fetch(site: LocalSite) -> None:
 
     async def fetch_both() -> None:
         async with Fetcher(LOCAL) as fetcher:
-            await fetcher.fetch(site.url("/set-cookie"))
-            await fetcher.fetch(site.url("/story"))
+            await fetcher.fetch(site.url("/set-cookie").replace("127.0.0.1", host))
+            await fetcher.fetch(site.url("/story").replace("127.0.0.1", host))
 
     asyncio.run(fetch_both())
 
@@ -781,6 +787,22 @@ def test_no_httpx_exception_escapes(error: Any, expected: type[FetchError]) -> N
         fetch_mock(fail)
 
     assert "\n" not in str(caught.value)
+
+
+def test_a_malformed_response_is_a_connect_error(site: LocalSite) -> None:
+    headers = {"Content-Type": "text/html", "Content-Length": "many"}
+    site.routes["/story"] = Route(lambda: iter([ARTICLE]), headers=headers)
+
+    with pytest.raises(ConnectError, match="connection failed: "):
+        fetch(site.url("/story"))
+
+
+def test_a_long_header_is_read_like_any_other(site: LocalSite) -> None:
+    policy = "default-src 'self' " + " ".join(f"https://cdn{n}.example" for n in range(600))
+    assert len(policy) > 12_000  # news sites send such Content-Security-Policy headers
+    site.page("/story", ARTICLE, Content_Security_Policy=policy)
+
+    assert fetch(site.url("/story")).body == ARTICLE
 
 
 def test_a_body_that_fails_to_decompress_is_a_fetch_error() -> None:

@@ -38,7 +38,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def redline(database_url: str, clock: Clock) -> Iterator[Redline]:
-    config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=2))
+    config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=2, per_host_delay=0))
     with Redline.open(database_url, config, clock=clock, random=lambda: 0.5) as opened:
         yield opened
 

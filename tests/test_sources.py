@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import click
-import httpx
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import update
@@ -26,6 +26,7 @@ from redline.errors import (
     InvalidURLError,
     NotFoundError,
 )
+from redline.fetch import Fetcher
 from redline.model import ArticleStatus, Source
 from redline.sources import (
     FeedFetch,
@@ -34,7 +35,7 @@ from redline.sources import (
     PollResult,
     add_source,
     cache_lifetime,
-    httpx_feed_fetch,
+    fetcher_feed_fetch,
     next_poll_after_failure,
     parse_feed,
     poll_due_sources,
@@ -44,7 +45,7 @@ from redline.store.tables import ArticleRow
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 SCHEDULE = ScheduleConfig()  # sources are polled every 10 minutes
-FETCH = FetchConfig(timeout=2)
+FETCH = FetchConfig(timeout=2, allow_private_networks=True, per_host_delay=0, respect_robots=False)
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 
@@ -98,9 +99,8 @@ def poll(sources: SourceStore, now: datetime, config: FetchConfig = FETCH) -> di
     """Poll the sources due at ``now`` over HTTP; the results by source name."""
 
     async def go() -> list[PollResult]:
-        async with httpx.AsyncClient() as client:
-            fetch = httpx_feed_fetch(client, config)
-            return await poll_due_sources(sources, fetch, now, SCHEDULE)
+        async with Fetcher(config) as fetcher:
+            return await poll_due_sources(sources, fetcher_feed_fetch(fetcher), now, SCHEDULE)
 
     return {result.source: result for result in asyncio.run(go())}
 
@@ -308,8 +308,8 @@ def test_cache_lifetime(headers: dict[str, str], lifetime: timedelta | None) -> 
             "not an RSS or Atom feed (served as text/html)",
         ),
         (Route(b"\x00\xffgarbage", headers={"Content-Type": RSS}), FETCH, "not a well-formed"),
-        (Route(rss(("A", "https://a.example/a"))), FetchConfig(max_bytes=100), "max_bytes"),
-        (Route(rss(), delay=2), FetchConfig(timeout=0.2), "timed out after 0.2s"),
+        (Route(rss(("A", "https://a.example/a"))), replace(FETCH, max_bytes=100), "max_bytes"),
+        (Route(rss(), delay=2), replace(FETCH, timeout=0.2), "timed out after 0.2s"),
     ],
     ids=["500", "404", "html", "garbage", "too-large", "timeout"],
 )

@@ -18,14 +18,23 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from ._version import __version__
+from .cli_sources import source
 from .config import load_config
 from .core import Redline, utc_now
 from .demo import run_demo
 from .diff import diff_to_json, render_html, render_text
 from .errors import AlreadyRunningError, RedlineError
 from .model import CheckOutcome, CheckResult
-from .report import article_json, article_summary, check_json, describe_article, health_json
+from .report import (
+    article_json,
+    article_summary,
+    check_json,
+    describe_article,
+    health_json,
+    poll_json,
+)
 from .service import run_service
+from .sources import PollResult
 from .store import database_url, display_url, upgrade_database
 from .timefmt import format_time
 
@@ -160,18 +169,22 @@ def check(articles: tuple[str, ...], all_active: bool, as_json: bool) -> None:
     Run it from cron, e.g.:
         */10 * * * *  redline check
     """
+    redline = _redline()
     with _CheckReport(quiet=as_json) as report:
         try:
-            summary = _redline().check(
+            polled = [] if articles else redline.poll_sources()
+            summary = redline.check(
                 articles, all_active=all_active, on_start=report.start, on_result=report.result
             )
         except AlreadyRunningError as exc:
             click.echo(f"redline: {exc}; not starting another", err=True)
             return
-    counts = check_json(summary)
+    counts = check_json(summary) | {"sources": [poll_json(result) for result in polled]}
     if as_json:
         _print_json(counts)
         return
+    for result in polled:
+        click.echo(_poll_line(result))
     click.echo(
         f"checked {counts['checked']}: {counts['new_versions']} new version(s), "
         f"{counts['unchanged']} unchanged, {counts['errors']} error(s)"
@@ -210,6 +223,12 @@ class _CheckReport:
         click.echo(_result_line(result))
 
 
+def _poll_line(result: PollResult) -> str:
+    if result.error:
+        return f"source {result.source}: error: {result.error}"
+    return f"source {result.source}: {result.added} new article(s)"
+
+
 def _result_line(result: CheckResult) -> str:
     if result.outcome is CheckOutcome.ERROR:
         return f"error        {result.url}: {result.error}"
@@ -228,21 +247,21 @@ def status(as_json: bool) -> None:
     """
     health = _redline().status()
     if as_json:
-        _print_json([health_json(source) for source in health])
+        _print_json([health_json(entry) for entry in health])
         return
     table = Table("source", "articles", "active", "stopped", "checks 24h", "new 24h", "errors")
-    for source in health:
+    for entry in health:
         table.add_row(
-            source.source or "(added by hand)",
-            *map(str, (source.articles, source.active, source.stopped, source.checks)),
-            str(source.new_versions),
-            f"{source.error_rate:.0%}",
+            entry.source or "(added by hand)",
+            *map(str, (entry.articles, entry.active, entry.stopped, entry.checks)),
+            str(entry.new_versions),
+            f"{entry.error_rate:.0%}",
         )
     console = Console(soft_wrap=False)
     console.print(table)
-    for source in health:
-        for alarm in source.alarms:
-            console.print(f"[bold red]ALARM[/] {source.source or '(added by hand)'}: {alarm}")
+    for entry in health:
+        for alarm in entry.alarms:
+            console.print(f"[bold red]ALARM[/] {entry.source or '(added by hand)'}: {alarm}")
 
 
 @cli.command()
@@ -354,6 +373,9 @@ def demo(keep: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="redline-demo-") as scratch:
         database = keep or str(Path(scratch) / "demo.db")
         run_demo(click.echo, database=database, color=sys.stdout.isatty())
+
+
+cli.add_command(source)
 
 
 def main() -> None:

@@ -27,8 +27,9 @@ from .diff import ArticleDiff, diff_versions
 from .errors import NotFoundError
 from .feeds import article_feed
 from .fetch import Fetcher, Resolver
-from .model import Article, CheckRecord, CheckResult, CheckSummary, Version
-from .store import SourceHealth, Store, database_url, run_lock
+from .model import Article, CheckRecord, CheckResult, CheckSummary, Source, Version
+from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
+from .store import SourceHealth, SourceStore, Store, database_url, run_lock
 from .urls import canonical_url
 
 __all__ = ["Clock", "Redline", "utc_now"]
@@ -66,6 +67,7 @@ class Redline:
         self._resolver = resolver
         self._clock = clock
         self._random = random
+        self._sources = SourceStore(store.engine)
         self._extraction = ExtractionPool()
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
@@ -138,6 +140,37 @@ class Redline:
     def checks(self, ref: str | int, *, limit: int = 10) -> list[CheckRecord]:
         """The article's latest checks, newest first: when, what came of it, any error."""
         return self.store.checks(self.article(ref).id, limit=limit)
+
+    # Sources
+
+    def add_source(
+        self, name: str, feed_url: str, include: str | None = None, exclude: str | None = None
+    ) -> tuple[Source, bool]:
+        """Follow the RSS/Atom feed at ``feed_url``: its new entries become tracked articles."""
+        return add_source(self._sources, name, feed_url, include, exclude, now=self._clock())
+
+    def sources(self) -> list[Source]:
+        return self._sources.sources()
+
+    def remove_source(self, name: str) -> Source:
+        """Stop polling a source; its articles stay tracked."""
+        return self._sources.remove(name)
+
+    def poll_sources(self) -> list[PollResult]:
+        """Poll the due sources' feeds once and track their new entries."""
+
+        async def poll() -> list[PollResult]:
+            async with self._fetcher() as fetcher:
+                feed_fetch = fetcher_feed_fetch(fetcher)
+                return await poll_due_sources(
+                    self._sources, feed_fetch, self._clock(), self.config.schedule
+                )
+
+        with run_lock(self.store.engine):
+            return asyncio.run(poll())
+
+    def _fetcher(self) -> Fetcher:
+        return Fetcher(self.config.fetch, transport=self._transport, resolver=self._resolver)
 
     # Checking
 
@@ -217,9 +250,7 @@ class Redline:
     ) -> list[CheckResult]:
         if len(articles) > INLINE_EXTRACTIONS:
             self._extraction.start()
-        async with Fetcher(
-            self.config.fetch, transport=self._transport, resolver=self._resolver
-        ) as fetcher:
+        async with self._fetcher() as fetcher:
             check_pass = CheckPass(
                 self.store,
                 self.config,

@@ -69,11 +69,19 @@ class AlreadyRunningError(StoreError):
 
 
 class FetchError(RedlineError):
-    """A page could not be fetched. ``status`` is the HTTP status when there was one."""
+    """A page could not be fetched. ``status`` is the HTTP status when there was one.
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    ``retry_after`` is how many seconds the site asked us to wait before asking
+    again (a 429 or 503 with ``Retry-After``, or a request refused because an
+    earlier one got that answer); None when it asked nothing.
+    """
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 class BlockedAddressError(FetchError):

@@ -14,6 +14,7 @@ from .model import (
     CheckSummary,
     Version,
 )
+from .sources import PollResult
 from .store import SourceHealth
 from .timefmt import approximately, format_time
 
@@ -24,6 +25,7 @@ __all__ = [
     "describe_article",
     "describe_schedule",
     "health_json",
+    "poll_json",
 ]
 
 
@@ -83,6 +85,16 @@ def health_json(health: SourceHealth) -> dict[str, Any]:
         "errors_24h": health.errors,
         "error_rate_24h": round(health.error_rate, 3),
         "alarms": list(health.alarms),
+    }
+
+
+def poll_json(result: PollResult) -> dict[str, Any]:
+    """One source's poll in ``redline check --json``."""
+    return {
+        "source": result.source,
+        "outcome": result.outcome.value,
+        "added": result.added,
+        "error": result.error,
     }
 
 

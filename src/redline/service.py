@@ -68,6 +68,8 @@ def _tick(redline: Redline, stop: threading.Event) -> None:
     if stop.is_set():
         return
     try:
+        for polled in redline.poll_sources():
+            log.info("polled source %s: %s", polled.source, polled.error or f"{polled.added} new")
         limit = redline.config.fetch.concurrency * BATCHES_PER_TICK
         summary = redline.check(limit=limit, stop=stop)
     except AlreadyRunningError as exc:

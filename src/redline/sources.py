@@ -3,40 +3,34 @@
 Pure parts first — checking a source's settings, parsing a feed, filtering
 its entries, planning the next poll — then the pass that polls the due
 sources once. The network comes in as a :data:`FeedFetch`, so the pass runs
-over any HTTP client; :func:`httpx_feed_fetch` is one over a plain
-:class:`httpx.AsyncClient`.
+over any HTTP client; :func:`fetcher_feed_fetch` is the one over redline's
+guarded, polite :class:`~redline.fetch.Fetcher`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email.utils
 import enum
 import io
 import logging
 import re
 import xml.sax
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
-import httpx
 
-from .config import FetchConfig, ScheduleConfig
+from .config import ScheduleConfig
 from .errors import (
     ConfigError,
-    ConnectError,
     ExtractionError,
-    FetchError,
-    FetchTimeoutError,
-    HTTPStatusError,
     InvalidURLError,
     RedlineError,
-    TooLargeError,
 )
+from .fetch import Fetcher
 from .model import Source
 from .store import SourceStore
 from .urls import canonical_url
@@ -51,7 +45,7 @@ __all__ = [
     "PollResult",
     "add_source",
     "cache_lifetime",
-    "httpx_feed_fetch",
+    "fetcher_feed_fetch",
     "next_poll_after_failure",
     "next_poll_after_success",
     "parse_feed",
@@ -289,90 +283,24 @@ for anything else (an error status, a timeout, a body over the size cap, ...).
 """
 
 
-def httpx_feed_fetch(client: httpx.AsyncClient, config: FetchConfig) -> FeedFetch:
-    """A :data:`FeedFetch` over ``client``, within ``config``'s time limit and size cap.
-
-    It follows redirects up to the client's limit and sends ``config``'s
-    User-Agent; at most ``config.concurrency`` requests run at once.
-    It does not refuse private addresses as :class:`~redline.fetch.Fetcher`
-    does: use it only for feeds the operator added.
-    """
-    slots = asyncio.Semaphore(config.concurrency)
+def fetcher_feed_fetch(fetcher: Fetcher) -> FeedFetch:
+    """A :data:`FeedFetch` over ``fetcher``: its address guard, robots.txt, politeness, limits."""
 
     async def fetch(url: str, etag: str | None, last_modified: str | None) -> FeedResponse:
-        headers = {"User-Agent": config.user_agent, "Accept": FEED_ACCEPT}
-        headers |= _conditional_headers(etag, last_modified)
-        async with slots:
-            with _translated_errors(config.timeout):
-                async with asyncio.timeout(config.timeout):
-                    async with client.stream(
-                        "GET", url, headers=headers, follow_redirects=True
-                    ) as response:
-                        return await _feed_response(response, etag, last_modified, config)
+        page = await fetcher.fetch_document(
+            url, etag=etag, last_modified=last_modified, accept=FEED_ACCEPT
+        )
+        return FeedResponse(
+            url=page.final_url,
+            status=page.status,
+            body=page.body,
+            content_type=page.content_type,
+            etag=page.etag,
+            last_modified=page.last_modified,
+            fresh_for=cache_lifetime(page.cache_headers),
+        )
 
     return fetch
-
-
-def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
-    pairs = (("If-None-Match", etag), ("If-Modified-Since", last_modified))
-    return {
-        name: value for name, value in pairs if value and value.isascii() and value.isprintable()
-    }
-
-
-async def _feed_response(
-    response: httpx.Response, etag: str | None, last_modified: str | None, config: FetchConfig
-) -> FeedResponse:
-    body = b""
-    if response.status_code == 304:
-        etag = response.headers.get("ETag", etag)
-        last_modified = response.headers.get("Last-Modified", last_modified)
-    else:
-        _refuse_error_status(response)
-        body = await _capped_body(response, config.max_bytes)
-        etag, last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
-    content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
-    return FeedResponse(
-        url=str(response.url),
-        status=response.status_code,
-        body=body,
-        content_type=content_type or None,
-        etag=etag,
-        last_modified=last_modified,
-        fresh_for=cache_lifetime(response.headers),
-    )
-
-
-def _refuse_error_status(response: httpx.Response) -> None:
-    status = response.status_code
-    if response.is_redirect:  # a redirect httpx did not follow: no usable Location
-        raise FetchError(f"HTTP {status} redirect without a Location", status=status)
-    if not response.is_success:
-        raise HTTPStatusError(f"HTTP {status} {response.reason_phrase}".rstrip(), status=status)
-
-
-async def _capped_body(response: httpx.Response, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise TooLargeError(f"feed is over [fetch] max_bytes = {limit}")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-@contextlib.contextmanager
-def _translated_errors(timeout: float) -> Iterator[None]:
-    """Turn timeouts and httpx's exceptions into redline's FetchError tree."""
-    try:
-        yield
-    except (TimeoutError, httpx.TimeoutException):
-        raise FetchTimeoutError(f"timed out after {timeout:g}s") from None
-    except httpx.TransportError as exc:
-        raise ConnectError(f"connection failed: {str(exc) or type(exc).__name__}") from exc
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise FetchError(str(exc) or type(exc).__name__) from exc
 
 
 # Polling
