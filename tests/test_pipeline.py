@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
 from localsite import LocalSite, Request, Route
 from redline import CheckOutcome, Config, FetchConfig, Redline
+from redline.cli import cli
 from redline.demo import FIRST_EDITION, Story, render_page
 
 STORY = FIRST_EDITION[0]
@@ -314,3 +316,31 @@ def test_an_article_reached_under_a_second_url_stays_one_article(
     assert {(r.article_id, r.outcome) for r in results} == {(1, CheckOutcome.UNCHANGED)}
     assert [a.url for a in redline.articles()] == [newsroom.url]
     assert len(redline.versions(newsroom.url)) == 1
+
+
+def test_failing_checks_back_off_like_unchanged_ones(
+    redline: Redline, site: LocalSite, clock: Clock
+) -> None:
+    site.routes["/down"] = Route(b"down", status=503)
+    redline.add([site.url("/down")])
+    intervals = []
+    for _ in range(3):
+        (result,) = redline.check(all_active=True).results
+        article = redline.article(site.url("/down"))
+        assert result.outcome is CheckOutcome.ERROR and article.next_check is not None
+        intervals.append(article.next_check - clock.now)
+    assert intervals == [timedelta(minutes=30), timedelta(minutes=36), timedelta(minutes=43.2)]
+    assert redline.article(site.url("/down")).consecutive_failures == 3
+
+
+def test_a_stopped_article_is_resumed_from_the_cli_and_checked_again(
+    redline: Redline, newsroom: Newsroom, clock: Clock, database_url: str
+) -> None:
+    redline.add([newsroom.url])
+    stopped = dataclasses.replace(redline.config.schedule, stop_after=timedelta(minutes=1))
+    redline.config = dataclasses.replace(redline.config, schedule=stopped)
+    redline.check()
+    assert redline.article(newsroom.url).status.value == "stopped"
+    result = CliRunner().invoke(cli, ["--db", database_url, "resume", newsroom.url])
+    assert result.exit_code == 0 and result.output.startswith("resumed 1 ")
+    assert redline.article(newsroom.url).status.value == "active"
