@@ -12,7 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from ..errors import ConfigError, NotFoundError
 from ..model import ArticleStatus, Source
-from .tables import ArticleRow, SourceRow
+from .tables import ArticleRow, SourceRow, new_article_values
 
 __all__ = ["SourceStore"]
 
@@ -177,17 +177,7 @@ def _add_articles(session: Session, source: str, urls: list[str], now: datetime)
     fresh = _not_in(session, ArticleRow.final_url, _not_in(session, ArticleRow.url, urls))
     added = 0
     for chunk in _chunks(fresh):
-        rows = [
-            {
-                "url": url,
-                "source": source,
-                "first_seen": now,
-                "next_check": now,
-                "status": ArticleStatus.ACTIVE.value,
-                "consecutive_failures": 0,
-            }
-            for url in chunk
-        ]
+        rows = [new_article_values(url, source, now) for url in chunk]
         inserted = session.execute(_insert_new(session).values(rows).returning(ArticleRow.id))
         added += len(inserted.all())
     return added

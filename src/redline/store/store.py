@@ -18,7 +18,7 @@ from ..model import Article, ArticleStatus, CheckOutcome, CheckRecord, CheckResu
 from ..schedule import NextCheck
 from .database import open_engine, upgrade
 from .health import SourceHealth, source_health
-from .tables import ArticleRow, CheckRow, VersionRow
+from .tables import ArticleRow, CheckRow, VersionRow, new_article_values
 
 __all__ = ["Observation", "Planner", "Store", "content_hash"]
 
@@ -82,14 +82,7 @@ class Store:
                 existing = session.scalar(select(ArticleRow.id).where(ArticleRow.url == url))
                 if existing is not None:
                     return self._article(session, existing), False
-                row = ArticleRow(
-                    url=url,
-                    source=source,
-                    first_seen=now,
-                    next_check=now,
-                    status=ArticleStatus.ACTIVE.value,
-                    consecutive_failures=0,
-                )
+                row = ArticleRow(**new_article_values(url, source, now))
                 session.add(row)
                 session.flush()
                 return self._article(session, row.id), True

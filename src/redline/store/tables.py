@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ..model import ArticleStatus
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -76,6 +78,18 @@ class ArticleRow(Base):
     # A worker's claim on the article while it checks it (see Store.claim_due_articles).
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
+
+
+def new_article_values(url: str, source: str | None, now: datetime) -> dict[str, Any]:
+    """The columns of a newly tracked article: active and due at once."""
+    return {
+        "url": url,
+        "source": source,
+        "first_seen": now,
+        "next_check": now,
+        "status": ArticleStatus.ACTIVE.value,
+        "consecutive_failures": 0,
+    }
 
 
 class SourceRow(Base):
