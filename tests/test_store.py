@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from redline.config import VersionPolicy
 from redline.errors import NotFoundError, StoreError
 from redline.extract import ExtractedArticle
 from redline.model import ArticleStatus, CheckOutcome
@@ -222,3 +223,31 @@ def test_the_migrations_build_exactly_the_models(database_url: str) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
     store.close()
+
+
+def test_a_flip_back_to_an_earlier_text_is_not_a_new_version(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    texts = [content("A."), content("B."), content("A."), content("B."), content("C.")]
+    outcomes = [store.record_check(article.id, seen(T0, t), every_hour).outcome for t in texts]
+    assert [o.value for o in outcomes] == [
+        "new_version", "new_version", "unchanged", "unchanged", "new_version"
+    ]  # fmt: skip
+    assert [v.paragraphs for v in store.versions(article.id)] == [("A.",), ("B.",), ("C.",)]
+
+
+def test_whitespace_or_punctuation_alone_is_not_a_new_version(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    store.record_check(article.id, seen(T0, content("It rained, said Jo.")), every_hour)
+    for same in ["It rained said Jo", "It  rained — said Jo.", "It rained, said Jo!"]:
+        result = store.record_check(article.id, seen(T0, content(same)), every_hour)
+        assert result.outcome is CheckOutcome.UNCHANGED
+    changed = store.record_check(article.id, seen(T0, content("It snowed, said Jo.")), every_hour)
+    assert changed.outcome is CheckOutcome.NEW_VERSION
+
+
+def test_the_version_policy_can_be_switched_off(store: Store) -> None:
+    strict = VersionPolicy(ignore_seen_before=False, ignore_punctuation_only=False)
+    article, _ = store.add_article("https://news.test/a", source=None, now=T0)
+    for body in ["A.", "B.", "A.", "A!"]:
+        store.record_check(article.id, seen(T0, content(body)), every_hour, strict)
+    assert len(store.versions(article.id)) == 4

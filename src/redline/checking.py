@@ -103,7 +103,8 @@ class CheckPass:
     async def _work(self, queue: Iterator[Article], results: list[CheckResult]) -> None:
         for article in queue:
             seen = await self._observe(article)
-            result = self.store.record_check(article.id, seen, self._planner(seen))
+            policy = self.config.versions
+            result = self.store.record_check(article.id, seen, self._planner(seen), policy)
             log.info("checked %s: %s", article.url, result.error or result.outcome.value)
             results.append(result)
             if self.on_result is not None:

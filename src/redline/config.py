@@ -21,7 +21,15 @@ import soupsieve
 from ._version import __version__
 from .errors import ConfigError
 
-__all__ = ["Config", "FetchConfig", "ScheduleConfig", "SiteRule", "load_config", "parse_duration"]
+__all__ = [
+    "Config",
+    "FetchConfig",
+    "ScheduleConfig",
+    "SiteRule",
+    "VersionPolicy",
+    "load_config",
+    "parse_duration",
+]
 
 DEFAULT_USER_AGENT = (
     f"redline/{__version__} (news article version tracker; +https://pypi.org/project/redline/)"
@@ -74,6 +82,21 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class VersionPolicy:
+    """Which changed texts count as a new version (``[versions]``).
+
+    A text is always a new version if it differs from the latest one, except:
+    with ``ignore_seen_before`` a text identical to any earlier version (a CMS
+    cache flipping back, A → B → A) is recorded as a check but not as a new
+    version; with ``ignore_punctuation_only`` neither is a change that alters
+    only whitespace or punctuation.
+    """
+
+    ignore_seen_before: bool = True
+    ignore_punctuation_only: bool = True
+
+
+@dataclass(frozen=True)
 class SiteRule:
     """Extraction rule for one site (``[[sites]]``): CSS selectors for its pages.
 
@@ -99,6 +122,7 @@ class Config:
     database: str | None = None
     fetch: FetchConfig = field(default_factory=FetchConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    versions: VersionPolicy = field(default_factory=VersionPolicy)
     sites: tuple[SiteRule, ...] = ()
 
     def site_rule(self, host: str) -> SiteRule | None:
@@ -121,7 +145,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def config_from_dict(data: Mapping[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key and type."""
-    _reject_unknown(data, {"database", "fetch", "schedule", "sites"}, "config")
+    _reject_unknown(data, {"database", "fetch", "schedule", "versions", "sites"}, "config")
     database = data.get("database", {})
     _reject_unknown(database, {"url"}, "[database]")
     sites = data.get("sites", [])
@@ -131,6 +155,7 @@ def config_from_dict(data: Mapping[str, Any]) -> Config:
         database=_typed(database, "url", str, None, "[database]"),
         fetch=_fetch_config(data.get("fetch", {})),
         schedule=_schedule_config(data.get("schedule", {})),
+        versions=_version_policy(data.get("versions", {})),
         sites=tuple(_site_rule(site) for site in sites),
     )
 
@@ -190,6 +215,20 @@ def _schedule_config(table: Mapping[str, Any]) -> ScheduleConfig:
 
 def _duration(table: Mapping[str, Any], key: str, default: timedelta, where: str) -> timedelta:
     return parse_duration(table.get(key, default.total_seconds()), name=f"{where} {key}")
+
+
+def _version_policy(table: Mapping[str, Any]) -> VersionPolicy:
+    where = "[versions]"
+    _reject_unknown(table, {f.name for f in dataclasses.fields(VersionPolicy)}, where)
+    default = VersionPolicy()
+    return VersionPolicy(
+        ignore_seen_before=_typed(
+            table, "ignore_seen_before", bool, default.ignore_seen_before, where
+        ),
+        ignore_punctuation_only=_typed(
+            table, "ignore_punctuation_only", bool, default.ignore_punctuation_only, where
+        ),
+    )
 
 
 def _site_rule(table: object) -> SiteRule:

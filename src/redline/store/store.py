@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..config import VersionPolicy
 from ..errors import NotFoundError, StoreError
 from ..extract import ExtractedArticle
 from ..model import Article, ArticleStatus, CheckOutcome, CheckRecord, CheckResult, Version
@@ -43,6 +45,8 @@ class Observation:
     def outcome_without_content(self) -> CheckOutcome:
         return CheckOutcome.ERROR if self.error is not None else CheckOutcome.NOT_MODIFIED
 
+
+DEFAULT_POLICY = VersionPolicy()
 
 Planner = Callable[[bool, timedelta | None], NextCheck]
 """Given whether a check found a new version and the previous interval, plan the next."""
@@ -231,16 +235,30 @@ class Store:
         with self._sessions() as session:
             return source_health(session, now)
 
-    def record_check(self, article_id: int, seen: Observation, plan: Planner) -> CheckResult:
-        """Store what a check saw, in one transaction: version, schedule and log line."""
+    def record_check(
+        self,
+        article_id: int,
+        seen: Observation,
+        plan: Planner,
+        policy: VersionPolicy = DEFAULT_POLICY,
+    ) -> CheckResult:
+        """Store what a check saw, in one transaction: version, schedule and log line.
+
+        Whether changed text is a new version follows ``policy``.
+        """
         try:
             with self._sessions.begin() as session:
-                return self._record_check(session, article_id, seen, plan)
+                return self._record_check(session, article_id, seen, plan, policy)
         except OperationalError as exc:
             raise StoreError(f"cannot record the check of article {article_id}: {exc}") from exc
 
     def _record_check(
-        self, session: Session, article_id: int, seen: Observation, plan: Planner
+        self,
+        session: Session,
+        article_id: int,
+        seen: Observation,
+        plan: Planner,
+        policy: VersionPolicy,
     ) -> CheckResult:
         article = session.get(ArticleRow, article_id, with_for_update=True)
         if article is None:
@@ -253,7 +271,7 @@ class Store:
         outcome, number = seen.outcome_without_content, None
         if seen.article is not None:
             outcome = CheckOutcome.UNCHANGED
-            if latest is None or latest.content_hash != _article_hash(seen.article):
+            if _is_new_version(session, latest, seen.article, policy):
                 number = 0 if latest is None else latest.number + 1
                 session.add(_version_row(article_id, number, seen))
                 outcome = CheckOutcome.NEW_VERSION
@@ -298,6 +316,34 @@ def _apply_check(
     article.next_check = next_check.at
     article.check_interval = next_check.interval.total_seconds()
     article.status = next_check.status.value
+
+
+def _is_new_version(
+    session: Session, latest: VersionRow | None, article: ExtractedArticle, policy: VersionPolicy
+) -> bool:
+    """Whether ``article`` differs enough from what is stored to be a new version."""
+    if latest is None:
+        return True
+    digest = _article_hash(article)
+    if digest == latest.content_hash:
+        return False
+    if policy.ignore_punctuation_only and _loose_text(article) == _loose_text(latest):
+        return False
+    if policy.ignore_seen_before:
+        seen_before = select(VersionRow.id).where(
+            VersionRow.article_id == latest.article_id, VersionRow.content_hash == digest
+        )
+        return session.scalar(seen_before.limit(1)) is None
+    return True
+
+
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def _loose_text(text: ExtractedArticle | VersionRow) -> str:
+    """The words alone, lower-cased: what is left when whitespace and punctuation go."""
+    parts = [text.title, text.byline or "", *text.paragraphs]
+    return _NOT_WORDS.sub(" ", " ".join(parts)).strip().casefold()
 
 
 def _same_article(session: Session, article: ArticleRow, seen: Observation) -> ArticleRow | None:
