@@ -207,3 +207,25 @@ def test_a_source_feeds_check_with_new_articles_and_robots_txt_is_obeyed(
     assert again["checked"] == 0 and again["sources"] == []  # the feed is not due yet
     listed = json.loads(run("source", "list", "--json").output)
     assert listed[0]["name"] == "gazette" and listed[0]["articles"] == 2
+
+
+def test_extract_shows_the_result_and_the_path_that_produced_it(
+    run: Run, site: LocalSite, tmp_path: Path
+) -> None:
+    page = render_page(STORY, FIRST_EDITION, 1)
+    saved = tmp_path / "page.html"
+    saved.write_text(page)
+    generic = json.loads(run("extract", str(saved), "--json").output)
+    assert generic["title"] == STORY.headline and generic["method"] == "generic"
+    assert generic["paragraphs"] == list(STORY.paragraphs)
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[[sites]]\nhost = "gazette.example"\nbody = ".article-body"\n')
+    ruled = CliRunner().invoke(
+        cli, ["--config", str(rules), "extract", str(saved), "--url", "https://gazette.example/a"]
+    )
+    assert "Method:    site:gazette.example" in ruled.output
+    assert f"Headline:  {STORY.headline}" in ruled.output
+    site.page("/live", page)
+    fetched = json.loads(run("extract", site.url("/live"), "--json").output)
+    assert fetched["paragraphs"] == generic["paragraphs"]
+    assert run("extract", "notaurl").exit_code == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import signal
@@ -320,6 +321,31 @@ def diff(article: str, from_number: int | None, to_number: int | None, output_fo
 def feed(article: str, output: Any) -> None:
     """Write the RSS feed of ARTICLE's changes (to stdout by default)."""
     output.write(_redline().feed(article))
+
+
+@cli.command()
+@click.argument("page", metavar="URL|FILE")
+@click.option("--url", help="For a FILE: the URL it was saved from (picks the [[sites]] rule).")
+@json_option
+def extract(page: str, url: str | None, as_json: bool) -> None:
+    """Show what the extractor makes of a page, and which rule or path produced it.
+
+    \b
+    Example, to try a [[sites]] rule before relying on it:
+        redline --config mine.toml extract https://www.example.com/news/story
+    """
+    found = _redline().extract(page, url=url)
+    if as_json:
+        _print_json(dataclasses.asdict(found) | {"text": found.text})
+        return
+    click.echo(f"Headline:  {found.title}")
+    click.echo(f"Byline:    {found.byline or '-'}")
+    click.echo(f"Published: {found.published or '-'}")
+    click.echo(f"Canonical: {found.canonical_url or '-'}")
+    click.echo(f"Method:    {found.method}")
+    click.echo(f"Paragraphs ({len(found.paragraphs)}):")
+    for number, paragraph in enumerate(found.paragraphs, 1):
+        click.echo(f"  {number:>3}. {paragraph}")
 
 
 @cli.group()

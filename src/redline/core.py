@@ -25,8 +25,9 @@ from .checking import INLINE_EXTRACTIONS, CheckPass, ExtractionPool
 from .config import Config
 from .diff import ArticleDiff, diff_versions
 from .errors import NotFoundError
+from .extract import ExtractedArticle, extract_article
 from .feeds import article_feed
-from .fetch import Fetcher, Resolver
+from .fetch import Fetcher, Page, Resolver
 from .model import Article, CheckRecord, CheckResult, CheckSummary, Source, Version
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import SourceHealth, SourceStore, Store, database_url, run_lock
@@ -140,6 +141,26 @@ class Redline:
     def checks(self, ref: str | int, *, limit: int = 10) -> list[CheckRecord]:
         """The article's latest checks, newest first: when, what came of it, any error."""
         return self.store.checks(self.article(ref).id, limit=limit)
+
+    def extract(self, url_or_file: str, *, url: str | None = None) -> ExtractedArticle:
+        """What the extractor makes of a page: fetched from a URL, or read from a file.
+
+        The page's rules (``[[sites]]``) apply as in a check, so a rule's effect
+        shows at once; ``method`` says which path produced the result. For a
+        file, ``url`` says where it came from (which rule applies).
+        """
+        path = Path(url_or_file)
+        if path.is_file():
+            address = canonical_url(url) if url else path.resolve().as_uri()
+            return extract_article(path.read_bytes(), address, rules=self.config.sites)
+        url = canonical_url(url_or_file)
+
+        async def fetch() -> Page:
+            async with self._fetcher() as fetcher:
+                return await fetcher.fetch(url)
+
+        page = asyncio.run(fetch())
+        return extract_article(page.text, page.final_url, rules=self.config.sites)
 
     # Sources
 
