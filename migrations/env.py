@@ -9,6 +9,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from redline.store.database import database_url, open_engine
+from redline.store.search_tables import include_name
 from redline.store.tables import Base
 
 config = context.config
@@ -20,6 +21,7 @@ def run_on(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -15,6 +15,7 @@ from redline.extract import ExtractedArticle
 from redline.model import ArticleStatus, CheckOutcome
 from redline.schedule import NextCheck
 from redline.store import Observation, Store, database_url, upgrade_database
+from redline.store.search_tables import include_name
 from redline.store.tables import Base
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -220,7 +221,8 @@ def test_database_url_accepts_paths_and_urls(tmp_path: Path) -> None:
 def test_the_migrations_build_exactly_the_models(database_url: str) -> None:
     store = Store.open(database_url)
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_name": include_name}
+        context = MigrationContext.configure(connection, opts=options)
         assert compare_metadata(context, Base.metadata) == []
     store.close()
 

@@ -348,6 +348,26 @@ def extract(page: str, url: str | None, as_json: bool) -> None:
         click.echo(f"  {number:>3}. {paragraph}")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--root-path", default="", help="Path prefix behind a proxy, e.g. /archive.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, root_path: str) -> None:
+    """Serve the archive on the web, read-only: articles, diffs, feeds, search, JSON API.
+
+    \b
+    Example:
+        redline serve --port 8000     # then open http://127.0.0.1:8000/
+    """
+    from .web import serve as serve_web  # the web stack loads only for this command
+
+    opener = ctx.find_object(_Opener)
+    assert opener is not None
+    url = database_url(opener.database or load_config(opener.config_path).database)
+    serve_web(url, host=host, port=port, root_path=root_path)
+
+
 @cli.group()
 def db() -> None:
     """Manage the database."""

@@ -1,9 +1,15 @@
-"""RSS feeds of the changes redline has seen to an article, built with feedgen."""
+"""RSS and Atom feeds of the changes redline has seen to articles, built with feedgen.
+
+`article_feed` builds one article's RSS feed from its versions. The pieces it is built
+from are public so that the web app can build feeds of many articles, in RSS or Atom,
+from changes it has described once and kept (`describe_change`, `add_change`, `Channel`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
 
@@ -12,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from .diff import diff_versions, render_html
 from .model import Article, Version
 
-__all__ = ["article_feed"]
+__all__ = ["Channel", "FeedChange", "add_change", "article_feed", "describe_change"]
 
 _CONTEXT_PARAGRAPHS = 1
 """Unchanged paragraphs shown either side of a change in a feed item."""
@@ -36,14 +42,22 @@ def article_feed(
     """
     ordered = _in_order(article, versions)
     channel_link = link or article.url
-    channel = _Channel(
+    channel = Channel(
         title=f"Changes to: {ordered[-1].title if ordered else article.url}",
         link=channel_link,
         description=f"How the article at {article.url} has been changed, newest change first.",
         last_build=ordered[-1].seen_at if len(ordered) > 1 else article.first_seen,
     )
     for old, new in reversed(list(pairwise(ordered))):
-        _add_change(channel, article, old, new, channel_link)
+        add_change(
+            channel,
+            describe_change(old, new),
+            article_url=article.url,
+            number=new.number,
+            title=new.title,
+            seen_at=new.seen_at,
+            link=channel_link,
+        )
     return channel.rss()
 
 
@@ -58,16 +72,41 @@ def _in_order(article: Article, versions: Sequence[Version]) -> list[Version]:
     return ordered
 
 
-def _add_change(channel: _Channel, article: Article, old: Version, new: Version, link: str) -> None:
-    """Add the item for the change from version `old` to version `new`."""
+@dataclass(frozen=True)
+class FeedChange:
+    """What a feed item says about one change; it depends only on the two versions' texts."""
+
+    title_changed: bool
+    description: str
+    """The change as an HTML diff with inline styles, around the changed paragraphs."""
+
+
+def describe_change(old: Version, new: Version) -> FeedChange:
+    """Diff version `old` with version `new` and render the diff for a feed item."""
     diff = diff_versions(old, new)
-    headline = f"new headline: {new.title}" if diff.title_changed else new.title
+    description = render_html(diff, inline_styles=True, context=_CONTEXT_PARAGRAPHS)
+    return FeedChange(diff.title_changed, description)
+
+
+def add_change(
+    channel: Channel,
+    change: FeedChange,
+    *,
+    article_url: str,
+    number: int,
+    title: str,
+    seen_at: datetime,
+    link: str,
+) -> None:
+    """Add the item for `change`, which made version `number` (headline `title`, seen at
+    `seen_at`) of the article at `article_url`."""
+    headline = f"new headline: {title}" if change.title_changed else title
     channel.add_item(
-        title=f"Version {new.number}: {headline}",
+        title=f"Version {number}: {headline}",
         link=link,
-        guid=_guid(article.url, new.number),
-        published=new.seen_at,
-        description=render_html(diff, inline_styles=True, context=_CONTEXT_PARAGRAPHS),
+        guid=_guid(article_url, number),
+        published=seen_at,
+        description=change.description,
     )
 
 
@@ -88,12 +127,17 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-class _Channel:
-    """An RSS channel being built: a typed face on the few feedgen calls redline makes."""
+class Channel:
+    """A feed being built: a typed face on the few feedgen calls redline makes.
+
+    The same channel gives RSS 2.0 or Atom; Atom's feed id is the channel's link and an
+    entry's id its GUID.
+    """
 
     def __init__(self, *, title: str, link: str, description: str, last_build: datetime) -> None:
         self._feed = FeedGenerator()
         self._feed.title(_xml_safe(title))
+        self._feed.id(_xml_safe(link))
         self._feed.link(href=_xml_safe(link), rel="alternate")
         self._feed.description(_xml_safe(description))
         self._feed.lastBuildDate(_utc(last_build))
@@ -108,9 +152,15 @@ class _Channel:
         entry.link(href=_xml_safe(link))
         entry.guid(_xml_safe(guid), permalink=False)
         entry.pubDate(_utc(published))
-        entry.description(_xml_safe(description))
+        entry.updated(_utc(published))
+        entry.content(_xml_safe(description), type="html")
 
     def rss(self) -> bytes:
         """The channel as an RSS 2.0 document, UTF-8 encoded."""
         document: bytes = self._feed.rss_str(pretty=True)
+        return document
+
+    def atom(self) -> bytes:
+        """The channel as an Atom document, UTF-8 encoded."""
+        document: bytes = self._feed.atom_str(pretty=True)
         return document

@@ -116,6 +116,8 @@ class VersionRow(Base):
     __table_args__ = (
         UniqueConstraint("article_id", "number", name="uq_versions_article_id_number"),
         Index("ix_versions_article_id_content_hash", "article_id", "content_hash"),
+        # the archive's changes, newest first, at the same cost at any size (migration 0003)
+        Index("ix_versions_seen_at_id", "seen_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

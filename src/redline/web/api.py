@@ -1,0 +1,186 @@
+"""The JSON API under /api/: the archive's articles, versions, diffs, sources and search.
+
+Listings come a page at a time: ``{"items": [...], "next": path or null}``, the ``next``
+path continuing the listing. Errors are ``{"error": {"status": ..., "message": ...}}``.
+:mod:`.openapi` describes every route.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..diff import diff_to_json
+from ..model import Version
+from ..report import article_summary
+from ..store.queries import Change, Page, SearchHit, VersionInfo, search_terms
+from .http import cached_response, cursor_param, limit_param, path_int
+from .openapi import openapi_document
+from .pages import search_query
+from .state import web
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "routes"]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+JSON = "application/json"
+
+T = TypeVar("T")
+
+
+def json_response(
+    request: Request, data: object, *, last_modified: datetime | None = None
+) -> Response:
+    """``data`` as JSON that answers conditional requests."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return cached_response(request, body, JSON, last_modified=last_modified)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def _page_json(request: Request, page: Page[T], item: Callable[[T], object]) -> dict[str, Any]:
+    """A listing page, its ``next`` path keeping the request's other parameters."""
+    following = None
+    if page.next_before is not None:
+        params = {**request.query_params, "before": str(page.next_before)}
+        following = f"{request.scope.get('root_path', '')}{request.url.path}?{urlencode(params)}"
+    return {"items": [item(entry) for entry in page.items], "next": following}
+
+
+def _version_info(version: VersionInfo | Version) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "seen_at": _iso(version.seen_at),
+        "title": version.title,
+        "content_hash": version.content_hash,
+    }
+
+
+def _version(version: Version) -> dict[str, Any]:
+    return _version_info(version) | {
+        "article_id": version.article_id,
+        "byline": version.byline,
+        "paragraphs": list(version.paragraphs),
+        "extractor_version": version.extractor_version,
+    }
+
+
+def _change(change: Change) -> dict[str, Any]:
+    return {
+        "version_id": change.new_id,
+        "article_id": change.article_id,
+        "url": change.article_url,
+        "source": change.source,
+        "from": _version_info(change.old),
+        "to": _version_info(change.new),
+    }
+
+
+def _hit(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "version_id": hit.version_id,
+        "article_id": hit.version.article_id,
+        "url": hit.article_url,
+        "source": hit.source,
+        "version": _version_info(hit.version),
+    }
+
+
+def articles(request: Request) -> Response:
+    """Articles, newest first; ``source=`` for one source's."""
+    page = web(request).archive.articles(
+        limit=limit_param(request, DEFAULT_LIMIT, MAX_LIMIT),
+        before=cursor_param(request),
+        source=request.query_params.get("source"),
+    )
+    return json_response(request, _page_json(request, page, article_summary))
+
+
+def article(request: Request) -> Response:
+    """One article."""
+    found = web(request).archive.article(path_int(request, "article_id"))
+    return json_response(request, article_summary(found), last_modified=found.last_checked)
+
+
+def versions(request: Request) -> Response:
+    """An article's versions, from number 0, without their text."""
+    archive = web(request).archive
+    found = archive.article(path_int(request, "article_id"))
+    items = [_version_info(version) for version in archive.versions(found.id)]
+    return json_response(request, {"items": items, "next": None}, last_modified=found.last_changed)
+
+
+def version(request: Request) -> Response:
+    """One version, with its text."""
+    article_id, number = path_int(request, "article_id"), path_int(request, "number")
+    found = web(request).archive.version(article_id, number)
+    return json_response(request, _version(found), last_modified=found.seen_at)
+
+
+def diff(request: Request) -> Response:
+    """The word diff between two versions of an article."""
+    shared = web(request)
+    article_id = path_int(request, "article_id")
+    old_number, new_number = path_int(request, "old"), path_int(request, "new")
+    if old_number >= new_number:
+        raise HTTPException(400, "a diff goes from an older version to a newer one")
+    old = shared.archive.version(article_id, old_number)
+    new = shared.archive.version(article_id, new_number)
+    data = diff_to_json(shared.diffs.article_diff(old, new), old_number, new_number)
+    return json_response(request, data, last_modified=new.seen_at)
+
+
+def changes(request: Request) -> Response:
+    """The latest changes, newest first; ``source=`` for one source's."""
+    page = web(request).changes(
+        limit=limit_param(request, DEFAULT_LIMIT, MAX_LIMIT),
+        before=cursor_param(request),
+        source=request.query_params.get("source"),
+    )
+    return json_response(request, _page_json(request, page, _change))
+
+
+def sources(request: Request) -> Response:
+    """Every source's name."""
+    names: Sequence[str] = web(request).archive.source_names()
+    return json_response(request, {"items": [{"name": name} for name in names], "next": None})
+
+
+def search(request: Request) -> Response:
+    """Versions holding every word of ``q``, newest first."""
+    terms = search_terms(search_query(request))
+    if not terms:
+        raise HTTPException(400, "q= must hold at least one word to search for")
+    page = web(request).archive.search(
+        terms, limit=limit_param(request, DEFAULT_LIMIT, MAX_LIMIT), before=cursor_param(request)
+    )
+    return json_response(request, _page_json(request, page, _hit))
+
+
+def openapi(request: Request) -> Response:
+    """This API's OpenAPI description."""
+    return json_response(request, openapi_document(request.scope.get("root_path", "")))
+
+
+routes = [
+    Route("/api/articles", articles, name="api_articles"),
+    Route("/api/articles/{article_id}", article, name="api_article"),
+    Route("/api/articles/{article_id}/versions", versions, name="api_versions"),
+    Route("/api/articles/{article_id}/versions/{number}", version, name="api_version"),
+    Route("/api/articles/{article_id}/diff/{old}/{new}", diff, name="api_diff"),
+    Route("/api/changes", changes, name="api_changes"),
+    Route("/api/sources", sources, name="api_sources"),
+    Route("/api/search", search, name="api_search"),
+    Route("/api/openapi.json", openapi, name="api_openapi"),
+]

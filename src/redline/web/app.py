@@ -1,0 +1,157 @@
+"""The web archive: a read-only Starlette app over the same database as the CLI."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..core import Clock, utc_now
+from ..errors import NotFoundError
+from ..store.database import open_engine, upgrade
+from ..store.queries import Archive
+from . import api, feeds, pages
+from .diffs import DiffCache
+from .http import SECURITY_HEADERS, SecurityHeaders
+from .rendering import HTML, render
+from .state import Web
+
+__all__ = ["create_app", "serve"]
+
+log = logging.getLogger("redline.web")
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(database_url: str, *, root_path: str = "", clock: Clock = utc_now) -> Starlette:
+    """The archive's web app over the database at ``database_url`` (a SQLAlchemy URL).
+
+    The schema is brought up to date first, as every redline command does; after that
+    the app's connections are read-only. ``root_path`` is the path prefix the app is
+    served under behind a proxy (``/archive``), whether or not the proxy strips it.
+    Raises StoreError if the database cannot be opened or upgraded.
+    """
+    engine = _read_only_engine(database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = Starlette(
+        routes=[
+            *pages.routes,
+            *feeds.routes,
+            *api.routes,
+            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        ],
+        middleware=[Middleware(_RootPath, root_path=root_path), Middleware(SecurityHeaders)],
+        exception_handlers={
+            HTTPException: _http_error,
+            NotFoundError: _not_found,
+            Exception: _server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.web = Web(Archive(engine), DiffCache(), clock)
+    return app
+
+
+def serve(
+    database_url: str, *, host: str = "127.0.0.1", port: int = 8000, root_path: str = ""
+) -> None:
+    """Serve the archive with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(database_url, root_path=root_path)
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
+
+
+def _read_only_engine(database_url: str) -> Engine:
+    """An engine on the upgraded database whose every connection refuses to write."""
+    upgrading = open_engine(database_url)
+    try:
+        upgrade(upgrading)
+    finally:
+        upgrading.dispose()
+    engine = open_engine(database_url)
+    event.listen(engine, "connect", _refuse_writes)
+    return engine
+
+
+def _refuse_writes(dbapi_connection: Any, _record: object) -> None:
+    """Make a new connection read-only: SQLite's query_only, PostgreSQL's read-only default."""
+    cursor = dbapi_connection.cursor()
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor.execute("PRAGMA query_only = ON")
+    else:
+        cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        dbapi_connection.commit()
+    cursor.close()
+
+
+class _RootPath:
+    """Puts the app under its prefix, unless the server already did.
+
+    The ASGI ``root_path`` becomes the prefix and the ``path`` starts with it, as the
+    ASGI spec has it, whether the proxy in front passed the prefix on or stripped it.
+    The scope changes in place, so the error handlers outside see it too.
+    """
+
+    def __init__(self, app: ASGIApp, root_path: str) -> None:
+        self.app, self.root_path = app, root_path.rstrip("/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.root_path and scope["type"] == "http" and not scope.get("root_path"):
+            scope["root_path"] = self.root_path
+            if scope["path"] != self.root_path and not scope["path"].startswith(
+                f"{self.root_path}/"
+            ):
+                scope["path"] = self.root_path + scope["path"]
+                if scope.get("raw_path"):
+                    scope["raw_path"] = self.root_path.encode() + scope["raw_path"]
+        await self.app(scope, receive, send)
+
+
+def _error(request: Request, status_code: int, message: str) -> Response:
+    """An error as JSON under /api/, else as a page; never a traceback."""
+    reason = HTTPStatus(status_code).phrase
+    root = request.scope.get("root_path", "")
+    if request.url.path.removeprefix(root).startswith("/api/"):
+        body = {"error": {"status": status_code, "message": message}}
+        response = Response(json.dumps(body), status_code, media_type="application/json")
+    else:
+        page = render(
+            request, "error.html", status_code=status_code, reason=reason, message=message
+        )
+        response = Response(page, status_code, media_type=HTML)
+    response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
+    return response
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _error(request, exc.status_code, exc.detail)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _error(request, 404, str(exc))
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("error serving %s", request.url.path, exc_info=exc)
+    return _error(request, 500, "Something went wrong on our side; it has been logged.")

@@ -1,0 +1,150 @@
+"""Diffs for pages and feeds, each computed once and kept, and the side-by-side view.
+
+A version's text never changes once stored, and a diff depends on nothing but the two
+texts, so computed diffs are kept in memory keyed by the two versions' content hashes:
+a key can never go stale, not even if an article is removed and its id reused. Each
+cache is a bounded LRU (least recently used entries go first), so memory stays bounded
+however large the archive; a feed of 50 changes costs 50 diffs on the first request
+and none after.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from ..diff import ArticleDiff, DiffOp, _paragraphs, diff_versions, word_diff
+from ..feeds import FeedChange, describe_change
+from ..model import Version
+from ..store.queries import Archive, Change
+
+__all__ = ["DiffCache", "LRUCache", "Row", "side_by_side"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+PAGE_DIFFS = 256
+"""Whole-article diffs kept for diff pages (each holds both texts)."""
+
+FEED_CHANGES = 4096
+"""Feed item descriptions kept (each the changed paragraphs only)."""
+
+
+class LRUCache(Generic[K, V]):
+    """A thread-safe mapping of at most ``size`` entries that drops the least recently used."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        """The entry for ``key``, now the most recently used; None if there is none."""
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` for ``key``, dropping the least recently used entry if full."""
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def get_or_compute(self, key: K, compute: Callable[[], V]) -> V:
+        """The entry for ``key``, computed (outside the lock) and kept if missing."""
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
+        return value
+
+
+class DiffCache:
+    """Diffs of version pairs for pages and for feed items, keyed by content hashes."""
+
+    def __init__(self, page_diffs: int = PAGE_DIFFS, feed_changes: int = FEED_CHANGES) -> None:
+        self.page_diffs: LRUCache[tuple[str, str], ArticleDiff] = LRUCache(page_diffs)
+        self.feed_changes: LRUCache[tuple[str, str], FeedChange] = LRUCache(feed_changes)
+
+    def article_diff(self, old: Version, new: Version) -> ArticleDiff:
+        """The diff between two versions, as a diff page shows it."""
+        key = (old.content_hash, new.content_hash)
+        return self.page_diffs.get_or_compute(key, lambda: diff_versions(old, new))
+
+    def feed_changes_for(self, archive: Archive, changes: Sequence[Change]) -> list[FeedChange]:
+        """What feed items say about ``changes``: kept ones, the rest described now.
+
+        The texts of the versions of changes not yet kept are read in one query.
+        """
+        described: dict[tuple[str, str], FeedChange] = {}
+        missing: list[Change] = []
+        for change in changes:
+            kept = self.feed_changes.get(_key(change))
+            if kept is None:
+                missing.append(change)
+            else:
+                described[_key(change)] = kept
+        if missing:
+            texts = archive.versions_by_id([id_ for c in missing for id_ in (c.old_id, c.new_id)])
+            for change in missing:
+                fresh = describe_change(texts[change.old_id], texts[change.new_id])
+                described[_key(change)] = fresh
+                self.feed_changes.put(_key(change), fresh)
+        return [described[_key(change)] for change in changes]
+
+
+def _key(change: Change) -> tuple[str, str]:
+    """A change's cache key: its old and new version's content hashes."""
+    return change.old.content_hash, change.new.content_hash
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a side-by-side diff: a paragraph as it was, and as it became.
+
+    ``old`` holds the unchanged and deleted runs, ``new`` the unchanged and inserted ones;
+    a paragraph that was added or removed has nothing on the other side.
+    """
+
+    old: tuple[DiffOp, ...]
+    new: tuple[DiffOp, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything in the paragraph was deleted or inserted."""
+        return any(op.op != "equal" for op in (*self.old, *self.new))
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """A diff laid out in two columns: headline, byline if it changed, then paragraphs."""
+
+    title: Row
+    byline: Row | None
+    paragraphs: tuple[Row, ...]
+
+
+def side_by_side(diff: ArticleDiff) -> SideBySide:
+    """The diff as aligned rows, so an unchanged paragraph sits beside itself."""
+    byline = None
+    if diff.byline_changed:
+        byline = _row(word_diff(diff.old_byline or "", diff.new_byline or ""))
+    return SideBySide(
+        title=_row(diff.title),
+        byline=byline,
+        paragraphs=tuple(_row(paragraph) for paragraph in _paragraphs(diff.body)),
+    )
+
+
+def _row(ops: Sequence[DiffOp]) -> Row:
+    return Row(
+        old=tuple(op for op in ops if op.op != "insert"),
+        new=tuple(op for op in ops if op.op != "delete"),
+    )

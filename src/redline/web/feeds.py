@@ -1,0 +1,118 @@
+"""Feeds of changes, RSS 2.0 and Atom side by side: per article, per source, archive-wide.
+
+Items are built by :mod:`redline.feeds` (same titles and GUIDs as ``redline feed``); each
+item's description is the change's diff, described once and kept (see :mod:`.diffs`).
+Every link in a feed is absolute, under the prefix the app is mounted at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..feeds import Channel, add_change
+from ..store.queries import Change
+from .http import cached_response, path_int, relative_path
+from .state import web
+
+__all__ = ["FEED_SIZE", "routes"]
+
+FEED_SIZE = 50
+"""Changes in a feed, newest first."""
+
+_MEDIA_TYPES = {
+    "xml": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+}
+
+_EMPTY_ARCHIVE = datetime(1970, 1, 1, tzinfo=UTC)
+"""A feed's date before anything has changed: a constant, so its ETag holds."""
+
+
+def archive_feed(request: Request) -> Response:
+    """Every article's changes."""
+    changes = web(request).changes(limit=FEED_SIZE, before=None)
+    return _feed(request, "redline: all changes", _absolute(request, "index"), changes.items)
+
+
+def source_feed(request: Request) -> Response:
+    """The changes to a source's articles."""
+    name = request.path_params["name"]
+    if not web(request).archive.source_exists(name):
+        raise HTTPException(404, f"there is no source named '{name}'")
+    changes = web(request).changes(limit=FEED_SIZE, before=None, source=name)
+    title, link = (
+        f"redline: changes to articles from {name}",
+        _absolute(request, "source", name=name),
+    )
+    return _feed(request, title, link, changes.items)
+
+
+def article_feed(request: Request) -> Response:
+    """The changes to one article."""
+    found = web(request).archive.article(path_int(request, "article_id"))
+    changes = web(request).changes(limit=FEED_SIZE, before=None, article_id=found.id)
+    title = f"Changes to: {found.title or found.url}"
+    link = _absolute(request, "article", article_id=found.id)
+    return _feed(request, title, link, changes.items, empty=found.first_seen)
+
+
+def _feed(
+    request: Request,
+    title: str,
+    link: str,
+    changes: Sequence[Change],
+    *,
+    empty: datetime = _EMPTY_ARCHIVE,
+) -> Response:
+    """The feed of ``changes`` (newest first), in the format the path asks for."""
+    kind = request.path_params["kind"]
+    if kind not in _MEDIA_TYPES:
+        raise HTTPException(404, f"there is no feed at {request.url.path} (try .xml or .atom)")
+    newest = changes[0].new.seen_at if changes else None
+    channel = Channel(
+        title=title,
+        link=link,
+        description=f"{title}, newest first, as redline saw them.",
+        last_build=newest or empty,
+    )
+    shared = web(request)
+    for change, described in zip(
+        changes, shared.diffs.feed_changes_for(shared.archive, changes), strict=True
+    ):
+        diff_link = _absolute(
+            request,
+            "diff",
+            article_id=change.article_id,
+            old=change.old.number,
+            new=change.new.number,
+        )
+        add_change(
+            channel,
+            described,
+            article_url=change.article_url,
+            number=change.new.number,
+            title=change.new.title,
+            seen_at=change.new.seen_at,
+            link=diff_link,
+        )
+    body = channel.rss() if kind == "xml" else channel.atom()
+    return cached_response(request, body, _MEDIA_TYPES[kind], last_modified=newest)
+
+
+def _absolute(request: Request, route: str, /, **params: object) -> str:
+    """The absolute URL of the route named ``route``."""
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    return base + relative_path(request, route, **params)
+
+
+routes = [
+    Route("/feed.{kind}", archive_feed, name="feed"),
+    Route("/sources/{name}/feed.{kind}", source_feed, name="source_feed"),
+    Route("/articles/{article_id}/feed.{kind}", article_feed, name="article_feed"),
+]

@@ -1,0 +1,152 @@
+"""The archive's HTML pages: latest changes, sources, articles, diffs, versions, search."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..report import describe_schedule
+from ..store.queries import search_terms
+from .diffs import side_by_side
+from .http import choice_param, cursor_param, path_int
+from .rendering import page
+from .search import group_hits
+from .state import web
+
+__all__ = ["MAX_QUERY_LENGTH", "PAGE_SIZE", "routes", "search_query"]
+
+PAGE_SIZE = 50
+"""Changes or articles on one page of a listing."""
+
+SEARCH_PAGE_SIZE = 20
+"""Versions found shown on one page of search results."""
+
+MAX_QUERY_LENGTH = 200
+"""The longest search query taken, in characters."""
+
+VIEWS = ("side-by-side", "inline")
+
+
+def index(request: Request) -> Response:
+    """The latest changes across the archive, newest first."""
+    before = cursor_param(request)
+    changes = web(request).changes(limit=PAGE_SIZE, before=before)
+    newest = changes.items[0].new.seen_at if changes.items else None
+    return page(
+        request, "index.html", last_modified=newest, changes=changes, first_page=before is None
+    )
+
+
+def sources(request: Request) -> Response:
+    """Every source, by name."""
+    return page(request, "sources.html", names=web(request).archive.source_names())
+
+
+def source(request: Request) -> Response:
+    """A source's recent changes and its articles, newest first."""
+    archive, name = web(request).archive, request.path_params["name"]
+    before = cursor_param(request)
+    if not archive.source_exists(name):
+        raise HTTPException(404, f"there is no source named '{name}'")
+    changes = web(request).changes(limit=10, before=None, source=name)
+    articles = archive.articles(limit=PAGE_SIZE, before=before, source=name)
+    newest = [change.new.seen_at for change in changes.items[:1]]
+    newest += [article.first_seen for article in articles.items[:1]]
+    return page(
+        request,
+        "source.html",
+        last_modified=max(newest, default=None),
+        name=name,
+        article_count=archive.count_articles(name),
+        changes=changes,
+        articles=articles,
+        first_page=before is None,
+    )
+
+
+def article(request: Request) -> Response:
+    """An article page, in the seed tracker's words, with the list of its versions."""
+    shared = web(request)
+    found = shared.archive.article(path_int(request, "article_id"))
+    return page(
+        request,
+        "article.html",
+        last_modified=found.last_checked or found.first_seen,  # a check may stop it: say so
+        article=found,
+        versions=shared.archive.versions(found.id),
+        schedule=describe_schedule(found, shared.clock()),
+    )
+
+
+def diff(request: Request) -> Response:
+    """Two versions side by side (or inline), with links to the changes either side."""
+    shared = web(request)
+    article_id = path_int(request, "article_id")
+    old_number, new_number = path_int(request, "old"), path_int(request, "new")
+    view = choice_param(request, "view", VIEWS)
+    if old_number >= new_number:
+        raise HTTPException(400, "a diff goes from an older version to a newer one")
+    found = shared.archive.article(article_id)
+    old = shared.archive.version(article_id, old_number)
+    new = shared.archive.version(article_id, new_number)
+    changes = shared.diffs.article_diff(old, new)
+    previous = (old_number - 1, old_number) if old_number > 0 else None
+    following = (new_number, new_number + 1) if new_number + 1 < found.version_count else None
+    return page(
+        request,
+        "diff.html",
+        last_modified=new.seen_at,
+        article=found,
+        old=old,
+        new=new,
+        diff=changes,
+        sides=side_by_side(changes) if view == "side-by-side" else None,
+        view=view,
+        view_param=None if view == VIEWS[0] else view,
+        previous=previous,
+        next=following,
+    )
+
+
+def version(request: Request) -> Response:
+    """The full text of one version."""
+    archive = web(request).archive
+    found = archive.article(path_int(request, "article_id"))
+    shown = archive.version(found.id, path_int(request, "number"))
+    return page(request, "version.html", last_modified=shown.seen_at, article=found, version=shown)
+
+
+def search_query(request: Request) -> str:
+    """The ``q`` query parameter, stripped; 400 if it is too long."""
+    query = request.query_params.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise HTTPException(400, f"a search can be at most {MAX_QUERY_LENGTH} characters long")
+    return query
+
+
+def search(request: Request) -> Response:
+    """Versions whose headline or text holds every word of ``q``, grouped by article."""
+    query, before = search_query(request), cursor_param(request)
+    terms = search_terms(query)
+    found = web(request).archive.search(terms, limit=SEARCH_PAGE_SIZE, before=before)
+    return page(
+        request,
+        "search.html",
+        search_query=query,
+        results=group_hits(found.items, terms),
+        next_before=found.next_before,
+        first_page=before is None,
+    )
+
+
+routes = [
+    Route("/", index, name="index"),
+    Route("/sources", sources, name="sources"),
+    Route("/sources/{name}", source, name="source"),
+    Route("/articles/{article_id}", article, name="article"),
+    Route("/articles/{article_id}/diff/{old}/{new}", diff, name="diff"),
+    Route("/articles/{article_id}/versions/{number}", version, name="version"),
+    Route("/search", search, name="search"),
+]

@@ -1,0 +1,74 @@
+"""Pages from Jinja2 templates: every value escaped, every link under the app's prefix."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..diff import ArticleDiff, render_html
+from ..timefmt import approximately, format_time
+from .http import cached_response, relative_path
+
+__all__ = ["HTML", "page", "render"]
+
+HTML = "text/html; charset=utf-8"
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+_environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"], default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _web_url(url: str) -> str | None:
+    """``url`` if it is an http(s) URL a link may point at; None for anything else."""
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else None
+
+
+def _inline_diff(diff: ArticleDiff) -> Markup:
+    """The diff as :func:`redline.diff.render_html` writes it; it escapes all article text."""
+    return Markup(render_html(diff))
+
+
+_environment.filters.update(time=format_time, approximately=approximately, web_url=_web_url)
+_environment.globals.update(inline_diff=_inline_diff)
+
+
+def render(request: Request, template: str, **context: Any) -> str:
+    """The template filled in, with ``url(name, **params)`` and ``query(**params)`` at hand."""
+
+    def url(route: str, /, **params: object) -> str:
+        return relative_path(request, route, **params)
+
+    def query(**params: object) -> str:
+        """A query string of the params that are not None (for pagers and view switches)."""
+        pairs = {key: value for key, value in params.items() if value is not None}
+        return f"?{urlencode(pairs)}" if pairs else ""
+
+    return _environment.get_template(template).render(url=url, query=query, **context)
+
+
+def page(
+    request: Request,
+    template: str,
+    *,
+    last_modified: datetime | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """The rendered page as a response that answers conditional requests."""
+    body = render(request, template, **context).encode()
+    return cached_response(
+        request, body, HTML, last_modified=last_modified, status_code=status_code
+    )

@@ -1,0 +1,48 @@
+"""What every request handler shares: the archive, the diff caches and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from ..core import Clock
+from ..errors import NotFoundError
+from ..store.queries import Archive, Change, Page
+from .diffs import DiffCache
+
+__all__ = ["Web", "web"]
+
+
+@dataclass(frozen=True)
+class Web:
+    """The app's read-only view of the archive."""
+
+    archive: Archive
+    diffs: DiffCache
+    clock: Clock
+
+    def changes(
+        self,
+        *,
+        limit: int,
+        before: int | None,
+        source: str | None = None,
+        article_id: int | None = None,
+    ) -> Page[Change]:
+        """A page of changes; a ``before`` naming no version is a bad parameter (400)."""
+        try:
+            return self.archive.changes(
+                limit=limit, before=before, source=source, article_id=article_id
+            )
+        except NotFoundError as exc:
+            raise HTTPException(
+                400, "before= names no change: start again from the first page"
+            ) from exc
+
+
+def web(request: Request) -> Web:
+    """The shared state of the app serving ``request``."""
+    shared: Web = request.app.state.web
+    return shared
