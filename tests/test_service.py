@@ -177,10 +177,13 @@ def test_run_stops_cleanly_on_sigterm_within_ten_seconds(
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_run_also_stops_on_sigint(tmp_path: Path, config_file: Path) -> None:
     database = f"sqlite:///{tmp_path / 'service.db'}"
-    service = subprocess.Popen(
-        redline_command(database, config_file, "run"), stderr=subprocess.PIPE
-    )
-    time.sleep(1.5)
+    command = redline_command(database, config_file, "run")
+    service = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    assert service.stderr is not None
+    for line in service.stderr:  # wait until it is up (a cold start compiles .pyc files)
+        if "redline service started" in line:
+            break
     service.send_signal(signal.SIGINT)
-    service.communicate(timeout=15)
-    assert service.returncode == 0
+    _, log = service.communicate(timeout=15)
+    assert service.returncode == 0, log
+    assert "redline service stopped" in log
