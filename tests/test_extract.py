@@ -297,6 +297,89 @@ def test_the_quoted_text_of_an_embedded_tweet_is_kept() -> None:
     assert any(paragraph.startswith("Tonight's vote commits") for paragraph in article.paragraphs)
 
 
+NOISY_URL = "https://www.wendvalleypost.example/news/2025/02/09/flood"
+NOISY_PARAGRAPHS = (
+    "Emergency services evacuated more than three hundred homes in the lower town on Sunday"
+    " night after the River Wend burst its banks, and police said more families could be moved"
+    " before dawn if the rain kept falling.",
+    "The county council opened two rest centres, at the leisure centre and at St Anne's school,"
+    " and asked residents who had somewhere else to stay to use it so that places were kept for"
+    " those who did not.",
+    "The Environment Agency issued a severe flood warning for the stretch below the weir, its"
+    " highest level, meaning there is a danger to life. Forecasters expect a further 40mm of rain"
+    " by Tuesday.",
+)
+CREDITS = (
+    "Photo: Jane Doe/Reuters",
+    "Getty Images",
+    "Image credit: Wend Valley Post",
+    "PA Media",
+    "© Tom Hale",
+)
+NEWSLETTERS = (
+    "Sign up for our Morning Briefing newsletter",
+    "Subscribe to our daily newsletter for the latest headlines",
+    "Get the Wend Valley Post newsletter in your inbox",
+)
+
+
+def render_noisy(rng: random.Random | None = None) -> str:
+    """The noisy flood article: rotating image credits, live counters, timestamps, ads."""
+    rng = rng or random.Random(0)
+    values = {
+        "modified": f"2025-02-09T{rng.randrange(22, 24)}:{rng.randrange(60):02d}:00Z",
+        "published": rng.choice(("Published 10:32 GMT", "Published 22:15 GMT", "Sun 9 Feb 2025")),
+        "updated": rng.choice(UPDATED),
+        "ad_id": str(rng.randrange(1000)),
+        "ad": rng.choice(("Cheap flights to Malaga", "Win a weekend in the Lakes", "")),
+        "readers": f"{rng.randrange(1, 5000):,}",
+        "views": rng.choice(("15K", "1,204", "987", "2.1M")),
+        "credit": rng.choice(CREDITS),
+        "shares": rng.choice(("2.1K", "15", "0", "1,024")),
+        "newsletter": rng.choice(NEWSLETTERS),
+    }
+    template = (PAGES / "noisy_article.html").read_text(encoding="utf-8")
+    return re.sub(r"\{\{(\w+)\}\}", lambda match: values[match[1]], template)
+
+
+def test_the_noisy_article_is_exactly_its_paragraphs() -> None:
+    article = extract_article(render_noisy(), NOISY_URL)
+
+    assert article.title == "Hundreds evacuated as river bursts its banks"
+    assert article.paragraphs == NOISY_PARAGRAPHS
+
+
+@pytest.mark.parametrize("page", ["news_article.html", "noisy_article.html"])
+def test_twenty_noise_only_re_renders_of_each_test_page_give_one_value(page: str) -> None:
+    rng = random.Random(page)
+    renders = {
+        "news_article.html": lambda: render(random_noise(rng)),
+        "noisy_article.html": lambda: render_noisy(rng),
+    }[page]
+    htmls = {vary_whitespace(renders(), rng) for _ in range(20)}
+    assert len(htmls) == 20  # every render differs from every other
+
+    assert len({extract_article(html, NOISY_URL) for html in htmls}) == 1
+
+
+def test_a_headline_glued_onto_a_single_paragraph_is_taken_off() -> None:
+    article = extract_page("single_paragraph.html", NOISY_URL)
+
+    assert article.title == "Hundreds evacuated as river bursts its banks"
+    assert article.paragraphs == (
+        "Emergency services evacuated more than three hundred homes in the lower town on Sunday"
+        " night after the River Wend burst its banks, and police said more families could be"
+        " moved before dawn if the rain kept falling.",
+    )
+
+
+def test_a_first_paragraph_that_only_opens_with_the_headline_s_words_stays_whole() -> None:
+    line = "Plain story tellers gathered in the square to hear the first tales of the season."
+    html = PLAIN_ARTICLE.format(byline=f"<p>{line}</p>")
+
+    assert extract_article(html, "https://example.org/a").paragraphs[0] == line
+
+
 def test_extractor_version_is_a_non_empty_string() -> None:
     assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
 
@@ -383,6 +466,15 @@ def test_json_ld_graph_gives_people_before_organizations_and_dates() -> None:
         "An official website of the United States government",
         "Here's how you know",
         "By Jane Doe",
+        "Photo: Jane Doe/Reuters",
+        "Image credit: Getty Images",
+        "Getty Images via AFP",
+        "© Mill River Pictures 2024",
+        "1,204 people are reading this",
+        "15K views",
+        "Join Our Genius Newsletter",
+        "[CTA_MODULE]",
+        "Download Now",
     ],
 )
 def test_chrome_lines_in_the_body_are_dropped(line: str) -> None:
@@ -406,6 +498,8 @@ def test_chrome_lines_in_the_body_are_dropped(line: str) -> None:
         "Related coverage continues tomorrow.",
         "Topics discussed included parking and noise.",
         "In 2019",
+        "Photographs of the flood were shared widely.",
+        "Plain story tellers gathered in the square.",
     ],
 )
 def test_short_prose_in_the_body_is_kept(line: str) -> None:
@@ -638,3 +732,14 @@ def test_the_page_s_own_url_is_read_from_canonical_then_og_url() -> None:
     assert extract_article(page.format("", body), url).canonical_url is None
     bad = '<link rel="canonical" href="javascript:alert(1)">'
     assert extract_article(page.format(bad, body), url).canonical_url is None
+
+
+def test_a_headline_followed_by_lower_case_prose_is_not_taken_off() -> None:
+    html = (PAGES / "single_paragraph.html").read_text(encoding="utf-8")
+    html = html.replace(" Emergency services", " overnight, as emergency services", 1)
+
+    article = extract_article(html, NOISY_URL)
+
+    assert article.paragraphs[0].startswith(
+        "Hundreds evacuated as river bursts its banks overnight"
+    )

@@ -39,7 +39,7 @@ __all__ = [
     "normalize_text",
 ]
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 """Changes whenever the output for the same HTML can change."""
 
 _MIN_ARTICLE_CHARS = 100  # of paragraph text, not counting white space or link texts

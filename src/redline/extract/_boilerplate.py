@@ -17,6 +17,8 @@ __all__ = ["without_boilerplate"]
 
 _MAX_VOCABULARY_WORDS = 12
 _MAX_PHRASE_CHARS = 200
+_MIN_GLUED_TITLE_WORDS = 3
+_OPENING_QUOTES = "\"'“‘(["
 
 _MONTHS = (
     "jan january feb february mar march apr april may jun june jul july aug august"
@@ -61,7 +63,7 @@ _PHRASES = (
     r"|e-?mails?|alerts|briefing|digest)\b.{0,60}",
     r"enter your e-?mail(?: address)?.{0,80}|your e-?mail address will not be published.{0,80}"
     r"|e-?mail address",
-    r"get (?:the|our) .{0,80}(?:newsletter|(?:in|to) your inbox).{0,80}",
+    r"(?:get|join|try) (?:the|our) .{0,80}(?:newsletter|(?:in|to) your inbox).{0,80}",
     r"newsletters?|subscribe(?: now| today| here)?|sign (?:up|in)(?: now)?|log ?in|register",
     r"(?:thanks|thank you) for (?:signing up|subscribing).{0,120}",
     r"already (?:a subscriber|have an account).{0,80}",
@@ -100,6 +102,18 @@ _PHRASES = (
     r"|be the first to comment.*|comments? (?:are|is) (?:closed|disabled)"
     r"|commenting (?:is|has been) (?:closed|disabled)|log ?in to (?:comment|reply)"
     r"|you must be logged in to post a comment.*",
+    # template placeholders a CMS left unfilled ("[CTA_MODULE]") and app prompts
+    r"(?-i:\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\])|download (?:now|the app|our app)",
+    # image credits, which rotate from render to render
+    r"(?:(?:photo(?:graph)?|image|picture|pic|illustration|graphic|video|footage)s?"
+    r"(?: credits?| courtesy(?: of)?| by)?|credits?|courtesy(?: of)?|source) ?[:©|/] ?.{1,80}"
+    r"|(?:©|\(c\)|copyright) ?.{1,80}"
+    r"|(?:getty images|shutterstock|alamy|istock(?:photo)?|ap photo|pa (?:media|wire)|epa-efe)"
+    r"(?: ?[/|:-] ?.{1,60}| via .{1,60})?",
+    # live readership counters
+    r"[\d.,]+ ?[km]? (?:people|readers|others|users|visitors) (?:are )?(?:reading|viewing"
+    r"|watching|looking at)(?: this| now| right now)?(?: (?:article|story|page|post))?"
+    r"(?: (?:now|right now))?",
     # social embeds
     r"a post shared by .{1,80}|view this post on \w+.{0,40}",
     # the U.S. government site banner
@@ -119,11 +133,32 @@ def without_boilerplate(
     repeats = {title.casefold()}
     if byline:
         repeats |= {byline.casefold(), f"by {byline}".casefold()}
-    return tuple(
+    kept = [
         paragraph
         for paragraph in paragraphs
         if paragraph.casefold() not in repeats and not _is_boilerplate(paragraph)
-    )
+    ]
+    if kept:
+        kept[0] = _without_glued_title(kept[0], title)
+    return tuple(kept)
+
+
+def _without_glued_title(paragraph: str, title: str) -> str:
+    """``paragraph`` without the headline that an extraction glued onto its start.
+
+    trafilatura sometimes joins the ``<h1>`` and the first paragraph into one
+    ("Hundreds evacuated as river bursts its banks Emergency services ...").
+    Only a headline of three or more words followed by a new sentence (a
+    capital, digit or quote) is taken off, so prose that merely opens with the
+    headline's words stays whole.
+    """
+    if len(title.split()) < _MIN_GLUED_TITLE_WORDS or len(paragraph) <= len(title) + 1:
+        return paragraph
+    head, rest = paragraph[: len(title)], paragraph[len(title) :]
+    first = rest.lstrip().lstrip(_OPENING_QUOTES)[:1]
+    if head.casefold() != title.casefold() or not rest[0].isspace():
+        return paragraph
+    return rest.lstrip() if first.isupper() or first.isdigit() else paragraph
 
 
 def _is_boilerplate(paragraph: str) -> bool:

@@ -44,6 +44,9 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PROTECTED_XPATH = etree.XPath(
     f"//h1 | //main | //*[@role='main'] | //*[@itemprop='articleBody'] | //*[@{KEEP_ATTRIBUTE}]"
 )
+# The values of the attributes that name an element, under a root.
+_CLASSES_XPATH = etree.XPath(".//@class", smart_strings=False)
+_IDS_AND_LABELS_XPATH = etree.XPath(".//@id | .//@aria-label", smart_strings=False)
 _SOCIAL_EMBED_CLASSES = frozenset(
     "twitter-tweet twitter-video instagram-media tiktok-embed bluesky-embed text-post-media"
     " mastodon-embed".split()
@@ -65,7 +68,9 @@ _TERSE_CHROME_WORDS = frozenset(
     # other stories
     " related recommended recommendations popular mostpopular mostread trending"
     # navigation and overlays
-    " breadcrumb breadcrumbs skiplink toolbar modal popup".split()
+    " breadcrumb breadcrumbs skiplink toolbar modal popup"
+    # image credits and live counters, which change from one render to the next
+    " credit credits viewcount pageviews".split()
 )
 _PROSE_CHROME_WORDS = frozenset(
     # consent banners
@@ -107,10 +112,8 @@ def remove_chrome(root: lxml.html.HtmlElement) -> None:
     protected = _protected(root)
     candidates = [
         (element, kind)
-        for element in root.iterdescendants()
-        if isinstance(element, lxml.html.HtmlElement)
-        and element not in protected
-        and (kind := _chrome_kind(element)) is not _Chrome.NOT
+        for element in _candidates(root)
+        if element not in protected and (kind := _chrome_kind(element)) is not _Chrome.NOT
     ]
     most_text = _paragraph_chars(root) * _MAX_CHROME_SHARE
     for element, kind in candidates:
@@ -120,6 +123,39 @@ def remove_chrome(root: lxml.html.HtmlElement) -> None:
     for embed in root.iter("blockquote"):
         if _SOCIAL_EMBED_CLASSES & set(embed.classes):
             _keep_only_paragraphs(embed)
+
+
+def _candidates(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements under ``root`` that :func:`_chrome_kind` may call chrome, in document order.
+
+    Each distinct class, id and aria-label value of the page is judged once, not once
+    per element bearing it: pages repeat their names many times over.
+    """
+    classes = _CLASSES_XPATH(root)
+    labels = _IDS_AND_LABELS_XPATH(root)
+    chrome_names = {
+        name
+        for name in set(classes if isinstance(classes, list) else [])
+        if isinstance(name, str) and _classes_kind(name) is not _Chrome.NOT
+    } | {
+        name
+        for name in set(labels if isinstance(labels, list) else [])
+        if isinstance(name, str) and _id_or_label_kind(name) is not _Chrome.NOT
+    }
+    return [
+        element
+        for element in root.iterdescendants()
+        if isinstance(element, lxml.html.HtmlElement)
+        and (
+            element.tag in _CHROME_TAGS
+            or element.tag == "form"
+            or "role" in element.attrib
+            or "aria-hidden" in element.attrib
+            or element.get("class") in chrome_names
+            or element.get("id") in chrome_names
+            or element.get("aria-label") in chrome_names
+        )
+    ]
 
 
 def _protected(root: lxml.html.HtmlElement) -> set[etree._Element]:
@@ -144,24 +180,30 @@ def _chrome_kind(element: lxml.html.HtmlElement) -> _Chrome:
     tag = element.tag
     if tag in _NEVER_REMOVED_TAGS:
         return _Chrome.NOT
-    attributes = element.attrib
+    get = element.get
     if (
         tag in _CHROME_TAGS
         or (tag == "form" and element.find(".//p") is None)
-        or attributes.get("role", "").strip().lower() in _CHROME_ROLES
-        or attributes.get("aria-hidden", "").strip().lower() == "true"
+        or (get("role") or "").strip().lower() in _CHROME_ROLES
+        or (get("aria-hidden") or "").strip().lower() == "true"
     ):
         return _Chrome.CERTAIN
     if tag in _HEADINGS:
         return _Chrome.NOT
-    kinds = [_class_kind(name) for name in attributes.get("class", "").split()]
-    kinds += [
-        _id_or_label_kind(attributes[key]) for key in ("id", "aria-label") if key in attributes
-    ]
-    kind = max(kinds, key=lambda kind: kind.value, default=_Chrome.NOT)
+    kind = _classes_kind(get("class") or "")
+    for key in ("id", "aria-label"):
+        if kind is not _Chrome.CERTAIN and (name := get(key)) is not None:
+            kind = max(kind, _id_or_label_kind(name), key=lambda kind: kind.value)
     if kind is not _Chrome.NOT and next(element.iterancestors("p"), None) is not None:
         return _Chrome.NOT  # words of a paragraph stay, whatever their markup is named
     return kind
+
+
+@functools.lru_cache(maxsize=8192)
+def _classes_kind(classes: str) -> _Chrome:
+    """What a class attribute says; pages repeat their class attributes, hence the cache."""
+    kinds = [_class_kind(name) for name in classes.split()]
+    return max(kinds, key=lambda kind: kind.value, default=_Chrome.NOT)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -186,10 +228,10 @@ def _words(name: str) -> list[str]:
 
 
 def _words_kind(words: list[str]) -> _Chrome:
-    if any(word in _PROSE_CHROME_WORDS for word in words):
+    if not _PROSE_CHROME_WORDS.isdisjoint(words):
         return _Chrome.CERTAIN
-    if any(word in _TERSE_CHROME_WORDS for word in words) or any(
-        pair in _CHROME_PAIRS for pair in zip(words, words[1:], strict=False)
+    if not _TERSE_CHROME_WORDS.isdisjoint(words) or (
+        len(words) > 1 and not _CHROME_PAIRS.isdisjoint(zip(words, words[1:], strict=False))
     ):
         return _Chrome.NAMED_TERSE
     return _Chrome.NOT
