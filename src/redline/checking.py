@@ -159,9 +159,11 @@ class CheckPass:
 
 
 def _failed_fetch(exc: RedlineError, checked_at: datetime, duration: float) -> Observation:
-    status = exc.status if isinstance(exc, FetchError) else None
-    retry_after = getattr(exc, "retry_after", None)
-    return Observation(checked_at, duration, status, error=str(exc), retry_after=retry_after)
+    if not isinstance(exc, FetchError):  # an InvalidURLError: nothing was asked of the server
+        return Observation(checked_at, duration, error=str(exc))
+    return Observation(
+        checked_at, duration, exc.status, error=str(exc), retry_after=exc.retry_after
+    )
 
 
 def _not_before_retry_after(planned: NextCheck, seen: Observation) -> NextCheck:

@@ -29,6 +29,7 @@ __all__ = [
     "diff_versions",
     "render_html",
     "render_text",
+    "split_paragraphs",
     "word_diff",
 ]
 
@@ -330,7 +331,7 @@ _TEXT_UNCHANGED = "(The text of the article did not change.)"
 _Paragraph = tuple[DiffOp, ...]
 
 
-def _paragraphs(ops: Sequence[DiffOp]) -> list[_Paragraph]:
+def split_paragraphs(ops: Sequence[DiffOp]) -> list[_Paragraph]:
     """The ops cut at every paragraph break, in either version, into paragraphs of runs.
 
     A change that is nothing but paragraph breaks (two paragraphs joined or one split)
@@ -355,7 +356,7 @@ def _shown_paragraphs(ops: Sequence[DiffOp], context: int | None) -> list[_Parag
     With `context` None every paragraph is shown, else those with a change and `context`
     paragraphs either side of them.
     """
-    paragraphs = _paragraphs(ops)
+    paragraphs = split_paragraphs(ops)
     if context is None:
         return list(paragraphs)
     changed = [index for index, paragraph in enumerate(paragraphs) if _has_change(paragraph)]

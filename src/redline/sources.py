@@ -27,6 +27,7 @@ from .config import ScheduleConfig
 from .errors import (
     ConfigError,
     ExtractionError,
+    FetchError,
     InvalidURLError,
     RedlineError,
 )
@@ -347,7 +348,7 @@ async def _poll(
         response = await fetch(source.feed_url, source.etag, source.last_modified)
         urls = [] if response.not_modified else _wanted_urls(source, response)
     except RedlineError as exc:
-        wait = getattr(exc, "retry_after", None)  # a 429 or 503 with Retry-After, via Fetcher
+        wait = exc.retry_after if isinstance(exc, FetchError) else None  # 429/503 Retry-After
         return _failed(store, source, now, schedule, str(exc), wait)
     except Exception as exc:  # a bug on one odd feed must not end the whole pass
         log.exception("polling source %s failed", source.name)

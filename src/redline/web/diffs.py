@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from ..diff import ArticleDiff, DiffOp, _paragraphs, diff_versions, word_diff
+from ..diff import ArticleDiff, DiffOp, diff_versions, split_paragraphs, word_diff
 from ..feeds import FeedChange, describe_change
 from ..model import Version
 from ..store.queries import Archive, Change
@@ -139,7 +139,7 @@ def side_by_side(diff: ArticleDiff) -> SideBySide:
     return SideBySide(
         title=_row(diff.title),
         byline=byline,
-        paragraphs=tuple(_row(paragraph) for paragraph in _paragraphs(diff.body)),
+        paragraphs=tuple(_row(paragraph) for paragraph in split_paragraphs(diff.body)),
     )
 
 
