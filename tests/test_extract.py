@@ -743,3 +743,14 @@ def test_a_headline_followed_by_lower_case_prose_is_not_taken_off() -> None:
     assert article.paragraphs[0].startswith(
         "Hundreds evacuated as river bursts its banks overnight"
     )
+
+
+def test_the_extractor_version_names_the_site_rule_that_made_the_text() -> None:
+    html = (PAGES / "news_article.html").read_text(encoding="utf-8")
+    plain = extract_article(html, "https://news.example/story")
+    rule = SiteRule(host="news.example", drop=(".byline",))
+    ruled = extract_article(html, "https://news.example/story", rules=[rule])
+    other = extract_article(html, "https://news.example/story", rules=[replace(rule, drop=())])
+    assert plain.extractor_version == EXTRACTOR_VERSION
+    assert ruled.extractor_version.startswith(EXTRACTOR_VERSION + "+")
+    assert len({plain.extractor_version, ruled.extractor_version, other.extractor_version}) == 3

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from .config import Config
 from .errors import ExtractionError, FetchError, RedlineError
-from .extract import EXTRACTOR_VERSION, ExtractedArticle, extract_article
+from .extract import ExtractedArticle, extract_article
 from .fetch import Fetcher, Page
 from .model import Article, CheckResult
 from .schedule import NextCheck, plan_next_check
@@ -141,7 +141,7 @@ class CheckPass:
             seen,
             duration=time.monotonic() - started,
             article=extracted,
-            extractor_version=EXTRACTOR_VERSION,
+            extractor_version=extracted.extractor_version,
         )
 
     def _planner(self, seen: Observation) -> Planner:

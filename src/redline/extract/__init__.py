@@ -15,9 +15,11 @@ words and binary data raise :class:`~redline.errors.ExtractionError`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -63,6 +65,11 @@ class ExtractedArticle:
     """``"generic"``, or ``"site:<host>"`` when a ``[[sites]]`` rule was applied."""
     canonical_url: str | None = None
     """The URL the page names as its own (``rel=canonical``, else ``og:url``), canonicalised."""
+    extractor_version: str = EXTRACTOR_VERSION
+    """What produced this text: :data:`EXTRACTOR_VERSION`, plus a digest of the site rule applied.
+
+    Two extractions of the same HTML can differ only if this differs.
+    """
 
     @property
     def text(self) -> str:
@@ -104,7 +111,16 @@ def extract_article(
         paragraphs=paragraphs,
         method=f"site:{rule.host}" if rule else "generic",
         canonical_url=metadata.canonical_url,
+        extractor_version=extractor_version(rule),
     )
+
+
+def extractor_version(rule: SiteRule | None) -> str:
+    """``EXTRACTOR_VERSION``, and with a site rule ``+`` the first 8 hex digits of its digest."""
+    if rule is None:
+        return EXTRACTOR_VERSION
+    described = json.dumps(asdict(rule), sort_keys=True).encode()
+    return f"{EXTRACTOR_VERSION}+{hashlib.sha256(described).hexdigest()[:8]}"
 
 
 def _rule_for(url: str, rules: Sequence[SiteRule]) -> SiteRule | None:
