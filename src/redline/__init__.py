@@ -25,7 +25,7 @@ from .errors import (
     TooManyRedirectsError,
 )
 from .extract import ExtractedArticle, extract_article
-from .model import Article, ArticleStatus, CheckOutcome, CheckResult, CheckSummary, Version
+from .model import Article, ArticleStatus, Capture, CheckOutcome, CheckResult, CheckSummary, Version
 
 __all__ = [
     "AlreadyRunningError",
@@ -33,6 +33,7 @@ __all__ = [
     "ArticleDiff",
     "ArticleStatus",
     "BlockedAddressError",
+    "Capture",
     "CheckOutcome",
     "CheckResult",
     "CheckSummary",

@@ -9,12 +9,13 @@ detection. Decoding never fails: undecodable bytes become U+FFFD.
 from __future__ import annotations
 
 import codecs
+import email.message
 import re
 from collections.abc import Iterator
 
 import charset_normalizer
 
-__all__ = ["decode_html"]
+__all__ = ["charset_param", "decode_html"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -85,3 +86,12 @@ def _detected_codec(body: bytes) -> str | None:
         best = charset_normalizer.from_bytes(body).best()
         return _codec(best.encoding) if best is not None else None
     return "utf-8"
+
+
+def charset_param(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value, lower-cased, if any."""
+    if not content_type:
+        return None
+    message = email.message.Message()
+    message["content-type"] = content_type
+    return message.get_content_charset()

@@ -25,10 +25,11 @@ from datetime import datetime, timedelta
 from .config import Config
 from .errors import ExtractionError, FetchError, RedlineError
 from .extract import ExtractedArticle, extract_article
-from .fetch import Fetcher, Page
+from .fetch import Fetcher
 from .model import Article, CheckResult
+from .reextract import capture_html
 from .schedule import NextCheck, plan_next_check
-from .store import Observation, Planner, Store
+from .store import ArchiveStore, Observation, Planner, Store
 
 __all__ = ["CheckPass", "ExtractionPool"]
 
@@ -53,8 +54,8 @@ class ExtractionPool:
             context.set_forkserver_preload(["redline.extract"])
             self._pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context)
 
-    async def extract(self, page: Page, config: Config) -> ExtractedArticle:
-        work = functools.partial(extract_article, page.text, page.final_url, rules=config.sites)
+    async def extract(self, html: str, url: str, config: Config) -> ExtractedArticle:
+        work = functools.partial(extract_article, html, url, rules=config.sites)
         if self._pool is None:
             return work()
         return await asyncio.get_running_loop().run_in_executor(self._pool, work)
@@ -70,6 +71,7 @@ class CheckPass:
     """Checks a list of articles once and records every outcome."""
 
     store: Store
+    archive: ArchiveStore
     config: Config
     fetcher: Fetcher
     extraction: ExtractionPool
@@ -131,7 +133,7 @@ class CheckPass:
         if page.not_modified:
             return seen
         try:
-            extracted = await self.extraction.extract(page, self.config)
+            extracted = await self.extraction.extract(page.text, page.final_url, self.config)
         except ExtractionError as exc:
             return replace(seen, error=str(exc))
         except Exception as exc:  # a bug on one odd page must not end the whole pass
@@ -142,7 +144,30 @@ class CheckPass:
             duration=time.monotonic() - started,
             article=extracted,
             extractor_version=extracted.extractor_version,
+            body=page.body,
+            headers=page.headers,
+            rebaseline=await self._rebaseline(article, extracted),
         )
+
+    async def _rebaseline(
+        self, article: Article, extracted: ExtractedArticle
+    ) -> tuple[int, ExtractedArticle] | None:
+        """The latest version's page extracted as this check extracted, if it was not.
+
+        Comparing against that, rather than against what an older extractor (or
+        site rule) made of the page, keeps an extractor upgrade from showing as
+        an edit.
+        """
+        if article.version_count == 0:
+            return None
+        capture = self.archive.stale_capture(article.id, extracted.extractor_version)
+        if capture is None:
+            return None
+        try:
+            again = await self.extraction.extract(capture_html(capture), capture.url, self.config)
+        except ExtractionError:
+            return None
+        return capture.version, again
 
     def _planner(self, seen: Observation) -> Planner:
         def plan(changed: bool, previous_interval: timedelta | None) -> NextCheck:

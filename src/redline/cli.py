@@ -19,6 +19,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from ._version import __version__
+from .cli_archive import export, reextract
 from .cli_sources import source
 from .config import load_config
 from .core import Redline, utc_now
@@ -189,6 +190,7 @@ def check(articles: tuple[str, ...], all_active: bool, as_json: bool) -> None:
     click.echo(
         f"checked {counts['checked']}: {counts['new_versions']} new version(s), "
         f"{counts['unchanged']} unchanged, {counts['errors']} error(s)"
+        + (f", {counts['suspect']} held back as suspect" if counts["suspect"] else "")
     )
 
 
@@ -231,8 +233,8 @@ def _poll_line(result: PollResult) -> str:
 
 
 def _result_line(result: CheckResult) -> str:
-    if result.outcome is CheckOutcome.ERROR:
-        return f"error        {result.url}: {result.error}"
+    if result.outcome in (CheckOutcome.ERROR, CheckOutcome.SUSPECT):
+        return f"{result.outcome.value:<12} {result.url}: {result.error}"
     if result.outcome is CheckOutcome.NEW_VERSION:
         return f"new version  {result.url} (version {result.version})"
     return f"{result.outcome.value:<12} {result.url}"
@@ -422,6 +424,8 @@ def demo(keep: str | None) -> None:
 
 
 cli.add_command(source)
+cli.add_command(reextract)
+cli.add_command(export)
 
 
 def main() -> None:

@@ -89,11 +89,16 @@ class VersionPolicy:
     with ``ignore_seen_before`` a text identical to any earlier version (a CMS
     cache flipping back, A → B → A) is recorded as a check but not as a new
     version; with ``ignore_punctuation_only`` neither is a change that alters
-    only whitespace or punctuation.
+    only whitespace or punctuation. A text shorter than ``suspect_shrink``
+    times the latest one is held back (a check with outcome ``suspect``) and
+    becomes a version only when the next check sees it again: a sudden loss of
+    most of the text is far more often a broken extraction than an edit. 0
+    turns the hold off.
     """
 
     ignore_seen_before: bool = True
     ignore_punctuation_only: bool = True
+    suspect_shrink: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -228,7 +233,15 @@ def _version_policy(table: Mapping[str, Any]) -> VersionPolicy:
         ignore_punctuation_only=_typed(
             table, "ignore_punctuation_only", bool, default.ignore_punctuation_only, where
         ),
+        suspect_shrink=_fraction(table, "suspect_shrink", default.suspect_shrink, where),
     )
+
+
+def _fraction(table: Mapping[str, Any], key: str, default: float, where: str) -> float:
+    value = float(_typed(table, key, (int, float), default, where))
+    if not 0 <= value < 1:
+        raise ConfigError(f"{where} {key}: must be at least 0 and below 1")
+    return value
 
 
 def _site_rule(table: object) -> SiteRule:

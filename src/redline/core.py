@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 import httpx
 
@@ -28,10 +29,12 @@ from .errors import NotFoundError
 from .extract import ExtractedArticle, extract_article
 from .feeds import article_feed
 from .fetch import Fetcher, Page, Resolver
-from .model import Article, CheckRecord, CheckResult, CheckSummary, Source, Version
+from .model import Article, Capture, CheckRecord, CheckResult, CheckSummary, Source, Version
+from .reextract import ReextractResult, reextract_article
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
-from .store import SourceHealth, SourceStore, Store, database_url, run_lock
+from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
 from .urls import canonical_url
+from .warc import write_warc
 
 __all__ = ["Clock", "Redline", "utc_now"]
 
@@ -69,6 +72,7 @@ class Redline:
         self._clock = clock
         self._random = random
         self._sources = SourceStore(store.engine)
+        self._archive = ArchiveStore(store.engine)
         self._extraction = ExtractionPool()
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
@@ -274,6 +278,7 @@ class Redline:
         async with self._fetcher() as fetcher:
             check_pass = CheckPass(
                 self.store,
+                self._archive,
                 self.config,
                 fetcher,
                 self._extraction,
@@ -295,6 +300,54 @@ class Redline:
     def resume(self, ref: str | int) -> Article:
         """Check a stopped article again, starting its schedule afresh."""
         return self.store.resume_article(self.article(ref).id, self._clock())
+
+    # The raw archive
+
+    def captures(self, ref: str | int) -> list[Capture]:
+        """The HTTP responses the article's versions were extracted from, in version order."""
+        return self._archive.captures(self.article(ref).id)
+
+    def reextract(
+        self,
+        refs: Sequence[str | int] = (),
+        *,
+        source: str | None = None,
+        on_result: Callable[[ReextractResult], None] | None = None,
+    ) -> list[ReextractResult]:
+        """Extract the archived pages again with the current extractor and ``[[sites]]`` rules.
+
+        Covers the articles ``refs``, else those of ``source``, else every
+        article with archived pages. A version whose text comes out different
+        gets the new text in place (the old one is kept); no version is added
+        or removed, so feeds show no false change.
+        """
+        results = []
+        for article_id in self._archived_ids(refs, source):
+            article = self.store.article(article_id)
+            rules, now = self.config.sites, self._clock()
+            result = reextract_article(self.store, self._archive, article, rules, now)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+        return results
+
+    def export_warc(
+        self, stream: BinaryIO, refs: Sequence[str | int] = (), *, source: str | None = None
+    ) -> int:
+        """Write the archived pages (of ``refs``, else ``source``, else all) as a gzipped WARC.
+
+        Returns how many response records were written.
+        """
+        captures = self._archive.iter_captures(self._archived_ids(refs, source))
+        return write_warc(captures, stream, filename=getattr(stream, "name", "redline.warc.gz"))
+
+    def _archived_ids(self, refs: Sequence[str | int], source: str | None) -> list[int]:
+        if refs:
+            return list(dict.fromkeys(self.article(ref).id for ref in refs))
+        ids = self._archive.article_ids(source=source)
+        if source is not None and not ids:
+            raise NotFoundError(f"no archived pages of source {source!r}")
+        return ids
 
     # Showing changes
 

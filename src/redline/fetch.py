@@ -73,6 +73,20 @@ _T = TypeVar("_T")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _HTML_STARTS = (b"<!doctype html", b"<html")
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+# What an archived page keeps of its response: enough to decode it again and to
+# replay it (WARC); not cookies, and not the transfer or content encoding,
+# which no longer apply to the decoded body.
+_ARCHIVED_HEADERS = (
+    "content-type",
+    "content-language",
+    "date",
+    "last-modified",
+    "etag",
+    "cache-control",
+    "expires",
+    "age",
+    "link",
+)
 _BLOCKED_KINDS = (
     ("is_unspecified", "an unspecified"),
     ("is_loopback", "a loopback"),
@@ -107,6 +121,8 @@ class Page:
     """Seconds the whole request took, redirects included, waits for a turn excluded."""
     cache_headers: Mapping[str, str] = field(default_factory=dict)
     """The freshness headers (cache-control, expires, date, age), names in lower case."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """The response headers an archived copy keeps (content type, dates, validators, links)."""
 
     @property
     def not_modified(self) -> bool:
@@ -465,7 +481,13 @@ def _page(
         encoding=encoding,
         elapsed=limit.elapsed(),
         cache_headers=_cache_headers(response),
+        headers=_archived_headers(response),
     )
+
+
+def _archived_headers(response: httpx.Response) -> tuple[tuple[str, str], ...]:
+    wanted = frozenset(_ARCHIVED_HEADERS)
+    return tuple((name, value) for name, value in response.headers.items() if name in wanted)
 
 
 def _cache_headers(response: httpx.Response) -> dict[str, str]:

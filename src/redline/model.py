@@ -9,6 +9,7 @@ from datetime import datetime
 __all__ = [
     "Article",
     "ArticleStatus",
+    "Capture",
     "CheckOutcome",
     "CheckRecord",
     "CheckResult",
@@ -31,6 +32,8 @@ class CheckOutcome(enum.StrEnum):
     NEW_VERSION = "new_version"
     UNCHANGED = "unchanged"
     NOT_MODIFIED = "not_modified"
+    SUSPECT = "suspect"
+    """The text lost over half its length: held back until a second check sees it too."""
     ERROR = "error"
 
 
@@ -50,6 +53,25 @@ class Version:
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """The HTTP response a version was extracted from, as the raw archive keeps it."""
+
+    article_id: int
+    version: int
+    url: str
+    """The URL after redirects."""
+    fetched_at: datetime
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    """The headers that matter (content type, dates, validators), names in lower case."""
+    body: bytes
+    """The body exactly as received (after any content encoding was undone)."""
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key == name.lower()), None)
 
 
 @dataclass(frozen=True)

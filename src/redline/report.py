@@ -108,6 +108,7 @@ def check_json(summary: CheckSummary) -> dict[str, Any]:
         "unchanged": summary.count(CheckOutcome.UNCHANGED) + not_modified,
         "not_modified": not_modified,
         "errors": summary.count(CheckOutcome.ERROR),
+        "suspect": summary.count(CheckOutcome.SUSPECT),
         "results": [_result_json(result) for result in summary.results],
     }
 
@@ -170,8 +171,8 @@ def describe_article(
 
 
 def _check_line(check: CheckRecord) -> str:
-    if check.outcome is CheckOutcome.ERROR:
-        return f"error: {check.error}"
+    if check.outcome in (CheckOutcome.ERROR, CheckOutcome.SUSPECT):
+        return f"{check.outcome.value}: {check.error}"
     if check.outcome is CheckOutcome.NEW_VERSION:
         return f"new version {check.version}"
     return check.outcome.value.replace("_", " ")

@@ -1,5 +1,6 @@
 """The ``store`` stage: SQLAlchemy over SQLite (default) or PostgreSQL."""
 
+from .archive import ArchiveStore
 from .database import (
     database_url,
     default_database_path,
@@ -12,6 +13,7 @@ from .sources import SourceStore
 from .store import Observation, Planner, Store, content_hash
 
 __all__ = [
+    "ArchiveStore",
     "Observation",
     "Planner",
     "SourceHealth",

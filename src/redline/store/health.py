@@ -2,7 +2,8 @@
 
 A site redesign that silently breaks extraction is the most common failure of
 a tracker: checks keep "succeeding" while they find no article, or a version
-suddenly holds a fraction of the text. Both raise an alarm here.
+suddenly holds a fraction of the text (held back as a ``suspect`` check, or
+confirmed as a version). Both raise an alarm here.
 """
 
 from __future__ import annotations
@@ -131,6 +132,14 @@ def _shrunk_articles(session: Session, since: datetime) -> dict[str | None, set[
     for source, article_id, paragraphs, before in session.execute(recent):
         if _length(paragraphs) < SHRINK_RATIO * _length(before):
             shrunk[source].add(article_id)
+    held_back = (
+        select(ArticleRow.source, CheckRow.article_id)
+        .join(ArticleRow, ArticleRow.id == CheckRow.article_id)
+        .where(CheckRow.checked_at >= since, CheckRow.outcome == CheckOutcome.SUSPECT.value)
+        .distinct()
+    )
+    for source, article_id in session.execute(held_back):
+        shrunk[source].add(article_id)
     return shrunk
 
 

@@ -18,9 +18,10 @@ from ..errors import NotFoundError, StoreError
 from ..extract import ExtractedArticle
 from ..model import Article, ArticleStatus, CheckOutcome, CheckRecord, CheckResult, Version
 from ..schedule import NextCheck
+from .archive import add_capture, delete_unused_bodies
 from .database import open_engine, upgrade
 from .health import SourceHealth, source_health
-from .tables import ArticleRow, CheckRow, VersionRow, new_article_values
+from .tables import ArticleRow, CheckRow, ReplacedTextRow, VersionRow, new_article_values
 
 __all__ = ["Observation", "Planner", "Store", "content_hash"]
 
@@ -40,6 +41,13 @@ class Observation:
     extractor_version: str | None = None
     error: str | None = None
     retry_after: float | None = None  # seconds the server asked us to wait (429/503)
+    body: bytes | None = None
+    """The raw response body, archived with a new version."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """The response headers archived with the body."""
+    rebaseline: tuple[int, ExtractedArticle] | None = None
+    """The latest version's number and its archived page re-extracted by this check's
+    extractor, when that version was made by another: the text to compare against."""
 
     @property
     def outcome_without_content(self) -> CheckOutcome:
@@ -100,6 +108,8 @@ class Store:
             if row is None:
                 raise NotFoundError(f"no article with id {article_id}")
             session.delete(row)
+            session.flush()
+            delete_unused_bodies(session)
 
     def article(self, article_id: int) -> Article:
         with self._sessions() as session:
@@ -252,6 +262,24 @@ class Store:
         except OperationalError as exc:
             raise StoreError(f"cannot record the check of article {article_id}: {exc}") from exc
 
+    def replace_text(
+        self, article_id: int, number: int, extracted: ExtractedArticle, now: datetime
+    ) -> bool:
+        """Give a version the text ``extracted`` from its archived page; keep the old text.
+
+        Returns whether the text changed (an equal text only records the new
+        extractor version).
+        """
+        with self._sessions.begin() as session:
+            row = session.scalar(
+                select(VersionRow)
+                .where(VersionRow.article_id == article_id, VersionRow.number == number)
+                .with_for_update()
+            )
+            if row is None:
+                raise NotFoundError(f"article {article_id} has no version {number}")
+            return _replace_text(session, row, extracted, now)
+
     def _record_check(
         self,
         session: Session,
@@ -268,13 +296,21 @@ class Store:
             session.delete(article)  # a second URL of an article already tracked
             article, article_id = original, original.id
             latest = _latest_version(session, article_id)
-        outcome, number = seen.outcome_without_content, None
+        if (
+            latest is not None
+            and seen.rebaseline is not None
+            and seen.rebaseline[0] == latest.number
+        ):
+            _replace_text(session, latest, seen.rebaseline[1], seen.checked_at)
+        outcome, number, error = seen.outcome_without_content, None, seen.error
         if seen.article is not None:
             outcome = CheckOutcome.UNCHANGED
             if _is_new_version(session, latest, seen.article, policy):
+                error = _held_back(session, latest, seen.article, policy)
+                outcome = CheckOutcome.SUSPECT if error else CheckOutcome.NEW_VERSION
+            if outcome is CheckOutcome.NEW_VERSION:
                 number = 0 if latest is None else latest.number + 1
-                session.add(_version_row(article_id, number, seen))
-                outcome = CheckOutcome.NEW_VERSION
+                _add_version(session, article_id, number, seen)
         _apply_check(article, seen, outcome, plan)
         session.add(
             CheckRow(
@@ -282,14 +318,15 @@ class Store:
                 checked_at=seen.checked_at,
                 http_status=seen.http_status,
                 outcome=outcome.value,
-                error=seen.error,
+                error=error,
                 duration=seen.duration,
                 bytes=seen.nbytes,
                 version_number=number,
+                content_hash=_article_hash(seen.article) if seen.article else None,
             )
         )
         version = number if number is not None else (latest.number if latest else None)
-        return CheckResult(article_id, article.url, outcome, version, seen.error)
+        return CheckResult(article_id, article.url, outcome, version, error)
 
     def _article(self, session: Session, article_id: int) -> Article:
         row = session.execute(_article_query().where(ArticleRow.id == article_id)).one_or_none()
@@ -305,6 +342,8 @@ def _apply_check(
     article.claimed_by = article.claimed_until = None
     if outcome is CheckOutcome.ERROR:
         article.consecutive_failures += 1
+    elif outcome is CheckOutcome.SUSPECT:  # keep the validators: the next check must see it whole
+        article.consecutive_failures = 0
     else:
         article.consecutive_failures = 0
         article.final_url = seen.final_url or article.final_url
@@ -312,7 +351,9 @@ def _apply_check(
     if outcome is CheckOutcome.NEW_VERSION:
         article.last_changed = seen.checked_at
     previous = None if article.check_interval is None else timedelta(seconds=article.check_interval)
-    next_check = plan(outcome is CheckOutcome.NEW_VERSION, previous)
+    # a held-back text is looked at again as soon as after a change
+    changed = outcome in (CheckOutcome.NEW_VERSION, CheckOutcome.SUSPECT)
+    next_check = plan(changed, previous)
     article.next_check = next_check.at
     article.check_interval = next_check.interval.total_seconds()
     article.status = next_check.status.value
@@ -335,6 +376,41 @@ def _is_new_version(
         )
         return session.scalar(seen_before.limit(1)) is None
     return True
+
+
+def _held_back(
+    session: Session, latest: VersionRow | None, article: ExtractedArticle, policy: VersionPolicy
+) -> str | None:
+    """Why a new text is held back rather than made a version, if it is.
+
+    A text under ``policy.suspect_shrink`` of the latest one's length is far
+    more often a broken extraction (a redesign, an error page, a paywall) than
+    an edit; it becomes a version only once the next check sees it again.
+    """
+    if latest is None or policy.suspect_shrink <= 0:
+        return None
+    before, after = _text_length(latest.paragraphs), _text_length(article.paragraphs)
+    if after >= policy.suspect_shrink * before:
+        return None
+    last_check = session.execute(
+        select(CheckRow.outcome, CheckRow.content_hash)
+        .where(CheckRow.article_id == latest.article_id)
+        .order_by(CheckRow.checked_at.desc(), CheckRow.id.desc())
+        .limit(1)
+    ).first()
+    if last_check is not None and tuple(last_check) == (
+        CheckOutcome.SUSPECT.value,
+        _article_hash(article),
+    ):
+        return None  # seen twice in a row: a real cut
+    return (
+        f"text shrank from {before} to {after} characters; held back until the next"
+        " check sees it too"
+    )
+
+
+def _text_length(paragraphs: Sequence[str]) -> int:
+    return sum(len(paragraph) for paragraph in paragraphs)
 
 
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -373,9 +449,10 @@ def _latest_version(session: Session, article_id: int) -> VersionRow | None:
     )
 
 
-def _version_row(article_id: int, number: int, seen: Observation) -> VersionRow:
-    assert seen.article is not None and seen.extractor_version is not None
-    return VersionRow(
+def _add_version(session: Session, article_id: int, number: int, seen: Observation) -> None:
+    """Add the version ``seen`` found and archive the response it came from."""
+    assert seen.article is not None
+    row = VersionRow(
         article_id=article_id,
         number=number,
         seen_at=seen.checked_at,
@@ -384,8 +461,47 @@ def _version_row(article_id: int, number: int, seen: Observation) -> VersionRow:
         published=seen.article.published,
         paragraphs=list(seen.article.paragraphs),
         content_hash=_article_hash(seen.article),
-        extractor_version=seen.extractor_version,
+        extractor_version=seen.extractor_version or seen.article.extractor_version,
     )
+    session.add(row)
+    if seen.body is None:
+        return
+    session.flush()
+    add_capture(
+        session,
+        row,
+        url=seen.final_url or "",
+        fetched_at=seen.checked_at,
+        status=seen.http_status or 200,
+        headers=seen.headers,
+        body=seen.body,
+    )
+
+
+def _replace_text(
+    session: Session, row: VersionRow, extracted: ExtractedArticle, now: datetime
+) -> bool:
+    """Put ``extracted`` in place of the version's text, keeping the old one; if it changed."""
+    digest = _article_hash(extracted)
+    if digest == row.content_hash:
+        row.extractor_version = extracted.extractor_version
+        return False
+    session.add(
+        ReplacedTextRow(
+            version_id=row.id,
+            replaced_at=now,
+            title=row.title,
+            byline=row.byline,
+            published=row.published,
+            paragraphs=row.paragraphs,
+            content_hash=row.content_hash,
+            extractor_version=row.extractor_version,
+        )
+    )
+    row.title, row.byline, row.published = extracted.title, extracted.byline, extracted.published
+    row.paragraphs, row.content_hash = list(extracted.paragraphs), digest
+    row.extractor_version = extracted.extractor_version
+    return True
 
 
 def _article_hash(article: ExtractedArticle) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -145,3 +146,57 @@ class CheckRow(Base):
     duration: Mapped[float] = mapped_column(Float)  # seconds
     bytes: Mapped[int] = mapped_column(Integer, default=0)
     version_number: Mapped[int | None]
+    # the digest of the text this check extracted, if it extracted one (migration 0004)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class BodyRow(Base):
+    """A raw response body, zstd-compressed, stored once however often it was served.
+
+    ``base_id`` names the body whose bytes were the compression dictionary
+    (none for a body compressed alone); ``depth`` counts the bases below it, so
+    reading a body decompresses ``depth + 1`` frames (see store/archive.py).
+    """
+
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int]  # bytes before compression
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"), index=True)
+    depth: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaptureRow(Base):
+    """The HTTP response a version was extracted from: the raw archive's index."""
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), unique=True
+    )
+    url: Mapped[str] = mapped_column(String(2048))  # after redirects
+    fetched_at: Mapped[datetime]
+    status: Mapped[int]
+    headers: Mapped[list[list[str]]] = mapped_column(JSON)  # [name, value] pairs
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+
+
+class ReplacedTextRow(Base):
+    """A version's text as an earlier extractor (or site rule) made it, before a re-extraction."""
+
+    __tablename__ = "replaced_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    replaced_at: Mapped[datetime]
+    title: Mapped[str] = mapped_column(Text)
+    byline: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(64))
+    paragraphs: Mapped[list[str]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    extractor_version: Mapped[str] = mapped_column(String(32))

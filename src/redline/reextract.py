@@ -1,0 +1,80 @@
+"""Run the current extractor again over the pages in the raw archive.
+
+Each version keeps the response it was extracted from. Extracting it again,
+with today's extractor and ``[[sites]]`` rules, repairs a text an older
+extractor got wrong; the replaced text is kept (``replaced_texts``), and the
+version keeps its number and time, so no history is lost and no new version is
+made. A check does the same for the latest version alone when its extractor
+differs from the check's (see :mod:`redline.checking`), so an extractor upgrade
+re-baselines an article quietly instead of showing the upgrade as an edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ._charset import charset_param, decode_html
+from .config import SiteRule
+from .errors import ExtractionError
+from .extract import ExtractedArticle, extract_article
+from .model import Article, Capture
+from .store import ArchiveStore, Store
+
+__all__ = ["ReextractResult", "capture_html", "reextract_article", "reextract_capture"]
+
+
+@dataclass(frozen=True)
+class ReextractResult:
+    """What re-extracting one article's archived pages did."""
+
+    article_id: int
+    url: str
+    archived: int
+    """Versions with an archived page, all extracted again."""
+    repaired: tuple[int, ...]
+    """Numbers of the versions whose text changed."""
+    failed: tuple[tuple[int, str], ...]
+    """Versions whose page the current extractor finds no article in, and why; left as they were."""
+    unarchived: int
+    """Versions stored before the raw archive existed: nothing to extract them from."""
+
+
+def capture_html(capture: Capture) -> str:
+    """The archived body decoded as the check that fetched it decoded it."""
+    return decode_html(capture.body, charset_param(capture.header("content-type")))[0]
+
+
+def reextract_capture(capture: Capture, rules: Sequence[SiteRule]) -> ExtractedArticle:
+    """Extract the article from an archived page with the current extractor."""
+    return extract_article(capture_html(capture), capture.url, rules=rules)
+
+
+def reextract_article(
+    store: Store,
+    archive: ArchiveStore,
+    article: Article,
+    rules: Sequence[SiteRule],
+    now: datetime,
+) -> ReextractResult:
+    """Extract every archived page of ``article`` again and store the texts that changed."""
+    captures = archive.captures(article.id)
+    repaired: list[int] = []
+    failed: list[tuple[int, str]] = []
+    for capture in captures:
+        try:
+            extracted = reextract_capture(capture, rules)
+        except ExtractionError as exc:
+            failed.append((capture.version, str(exc)))
+            continue
+        if store.replace_text(article.id, capture.version, extracted, now):
+            repaired.append(capture.version)
+    return ReextractResult(
+        article_id=article.id,
+        url=article.url,
+        archived=len(captures),
+        repaired=tuple(repaired),
+        failed=tuple(failed),
+        unarchived=article.version_count - len(captures),
+    )
