@@ -176,16 +176,20 @@ def test_identical_bodies_are_stored_once(redline: Redline, site: LocalSite, clo
     redline.check(all_active=True)
     assert len(redline.captures(site.url("/a")) + redline.captures(site.url("/b"))) == 2
     assert count(redline, BodyRow) == 1
+    redline.remove(site.url("/a"))
+    assert redline.captures(site.url("/b"))[0].body == html.encode()  # still needed by /b
+    redline.remove(site.url("/b"))
+    assert count(redline, BodyRow) == 0
 
 
 def test_removing_an_article_deletes_the_bodies_only_it_used(
     redline: Redline, story: Story, clock: Clock
 ) -> None:
     redline.add([story.url])
-    check(redline, clock)
-    edit(story, "410", "420")
-    check(redline, clock)
-    assert count(redline, BodyRow) == 2
+    for figure in ("410", "420", "430"):  # a chain: each body compressed against the last
+        story.paragraphs = tuple(text.replace("410", figure) for text in PARAGRAPHS)
+        check(redline, clock)
+    assert count(redline, BodyRow) == 3
     redline.remove(story.url)
     assert count(redline, BodyRow) == 0
 

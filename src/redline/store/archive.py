@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..model import Capture
 from .tables import ArticleRow, BodyRow, CaptureRow, VersionRow
 
-__all__ = ["MAX_CHAIN", "ArchiveStore", "add_capture", "delete_unused_bodies"]
+__all__ = ["MAX_CHAIN", "ArchiveStore", "add_capture", "body_ids", "delete_unused_bodies"]
 
 MAX_CHAIN = 16
 """Bodies compressed against a previous one before one is compressed alone."""
@@ -117,19 +117,33 @@ def add_capture(
     )
 
 
-def delete_unused_bodies(session: Session) -> int:
-    """Delete the bodies no response names and no other body is compressed against."""
+def body_ids(session: Session, article_id: int) -> set[int]:
+    """The bodies of the article's archived responses."""
+    query = (
+        select(CaptureRow.body_id)
+        .join(VersionRow, VersionRow.id == CaptureRow.version_id)
+        .where(VersionRow.article_id == article_id)
+    )
+    return set(session.scalars(query))
+
+
+def delete_unused_bodies(session: Session, candidates: set[int]) -> int:
+    """Delete those of ``candidates`` (and, in turn, of their bases) that nothing uses.
+
+    A body is used while a response names it or another body was compressed against it.
+    """
     deleted = 0
-    while True:
-        unused = select(BodyRow.id).where(
+    while candidates:
+        unused = select(BodyRow.id, BodyRow.base_id).where(
+            BodyRow.id.in_(candidates),
             ~exists().where(CaptureRow.body_id == BodyRow.id),
             ~exists().where(_BASE_OF.base_id == BodyRow.id),
         )
-        ids = list(session.scalars(unused))
-        if not ids:
-            return deleted
-        session.execute(delete(BodyRow).where(BodyRow.id.in_(ids)))
-        deleted += len(ids)
+        rows = session.execute(unused).all()
+        session.execute(delete(BodyRow).where(BodyRow.id.in_([row.id for row in rows])))
+        deleted += len(rows)
+        candidates = {row.base_id for row in rows if row.base_id is not None}
+    return deleted
 
 
 _BASE_OF = BodyRow.__table__.alias("dependent").c

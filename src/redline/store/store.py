@@ -18,7 +18,7 @@ from ..errors import NotFoundError, StoreError
 from ..extract import ExtractedArticle
 from ..model import Article, ArticleStatus, CheckOutcome, CheckRecord, CheckResult, Version
 from ..schedule import NextCheck
-from .archive import add_capture, delete_unused_bodies
+from .archive import add_capture, body_ids, delete_unused_bodies
 from .database import open_engine, upgrade
 from .health import SourceHealth, source_health
 from .tables import ArticleRow, CheckRow, ReplacedTextRow, VersionRow, new_article_values
@@ -107,9 +107,10 @@ class Store:
             row = session.get(ArticleRow, article_id)
             if row is None:
                 raise NotFoundError(f"no article with id {article_id}")
+            archived = body_ids(session, article_id)
             session.delete(row)
             session.flush()
-            delete_unused_bodies(session)
+            delete_unused_bodies(session, archived)
 
     def article(self, article_id: int) -> Article:
         with self._sessions() as session:
