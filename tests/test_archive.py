@@ -226,6 +226,21 @@ def test_reextract_repairs_a_mis_extracted_text_and_keeps_the_history(
         assert again.repaired == ()
 
 
+def test_a_change_that_came_from_mis_extraction_is_reported_after_the_repair(
+    database_url: str, story: Story, clock: Clock
+) -> None:
+    with open_redline(database_url, clock) as before_the_rule:
+        before_the_rule.add([story.url])
+        check(before_the_rule, clock)
+        story.promo = PROMO.replace("winter", "summer")  # only the junk changed
+        assert check(before_the_rule, clock) is CheckOutcome.NEW_VERSION
+    with open_redline(database_url, clock, DROP_PROMO) as with_the_rule:
+        (result,) = with_the_rule.reextract()
+        assert result.redundant == (1,)
+        _, _, changes = with_the_rule.diff(story.url)
+        assert {op.op for op in changes.body} == {"equal"}
+
+
 def test_a_rule_added_later_rebaselines_at_the_next_check_without_a_false_change(
     database_url: str, story: Story, clock: Clock
 ) -> None:

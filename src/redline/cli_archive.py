@@ -91,6 +91,8 @@ def reextract(source: str | None, articles: tuple[str, ...], as_json: bool) -> N
 def _echo(result: ReextractResult) -> None:
     for number in result.repaired:
         click.echo(f"repaired     {result.url} (version {number})")
+    for number in result.redundant:
+        click.echo(f"no change    {result.url} (version {number} now reads as {number - 1})")
     for number, error in result.failed:
         click.echo(f"no article   {result.url} (version {number}): {error}")
     if result.unarchived:

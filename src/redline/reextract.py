@@ -39,6 +39,12 @@ class ReextractResult:
     """Versions whose page the current extractor finds no article in, and why; left as they were."""
     unarchived: int
     """Versions stored before the raw archive existed: nothing to extract them from."""
+    redundant: tuple[int, ...] = ()
+    """Versions whose text now reads as the version before: their change came from extraction.
+
+    They stay (renumbering would break every link and feed GUID to later versions);
+    their diff shows no change.
+    """
 
 
 def capture_html(capture: Capture) -> str:
@@ -70,6 +76,12 @@ def reextract_article(
             continue
         if store.replace_text(article.id, capture.version, extracted, now):
             repaired.append(capture.version)
+    versions, touched = store.versions(article.id), set(repaired)
+    redundant = [
+        after.number
+        for before, after in zip(versions, versions[1:], strict=False)
+        if after.content_hash == before.content_hash and {before.number, after.number} & touched
+    ]
     return ReextractResult(
         article_id=article.id,
         url=article.url,
@@ -77,4 +89,5 @@ def reextract_article(
         repaired=tuple(repaired),
         failed=tuple(failed),
         unarchived=article.version_count - len(captures),
+        redundant=tuple(redundant),
     )
