@@ -51,12 +51,21 @@ _FILLER_WORDS = frozenset("a an the this on at to of in via and or".split())
 _NUMBER = re.compile(r"\d[\d.,:/-]*(?:st|nd|rd|th|k|m|b|h|d|s)?")
 _TOKEN_SEPARATORS = re.compile(r"[\s|•·,;:()\[\]{}!?\"'“”‘’—–]+")
 
+_AGENCIES = (
+    "getty images|shutterstock|alamy|istock(?:photo)?|ap(?: photo)?|pa(?: media| wire)?"
+    "|epa(?:-efe)?|afp|reuters|bloomberg|anadolu|xinhua|dpa|zuma(?: press| wire)?|sipa(?: usa)?"
+    "|nurphoto|picture alliance|associated press|press association|agence france-presse"
+)
 _PHRASES = (
-    # ads
+    # ads, their labels alone or before the line they label ("Advertisement - Scroll to
+    # continue") and before an advertiser's copy ("Sponsored: Holidays from £299")
+    r"(?:(?:advertisement|advert|ad) ?[-–—:|·•] ?)?(?:"
     r"(?:story|article|content|text) continues (?:below|after)(?: (?:this|the))?"
-    r" (?:ad|advert|advertisement)",
-    r"continue reading(?: (?:below|the main story|the article|after (?:the )?advertisement))?",
-    r"scroll (?:down )?to continue(?: reading| with content)?",
+    r" (?:ad|advert|advertisement)"
+    r"|continue reading(?: (?:below|the main story|the article|after (?:the )?advertisement))?"
+    r"|scroll (?:down )?to continue(?: reading| with content)?)",
+    r"(?:advertisement|advert|sponsored(?: content| post| links?)?|paid (?:content|post)"
+    r"|partner content)(?: by [^:|]{1,60})? ?[:|] .{1,150}",
     r"(?:skip|close|report(?: this)?) (?:ad|advert|advertisement)|ad feedback|remove ads",
     # newsletter and subscription prompts
     r"(?:sign up|subscribe)(?: now| today| here)? (?:for|to)\b.{0,100}\b(?:newsletters?|inbox"
@@ -78,7 +87,8 @@ _PHRASES = (
     # page furniture
     r"i agree|got it|ok(?:ay)?|dismiss|close|menu|search|more|less|(?:show|load|see) (?:more|less)"
     r"|back to top|skip to (?:the )?(?:main )?(?:content|navigation|search)"
-    r"|opens? in (?:a )?new (?:window|tab)|loading(?:\.\.\.|…)?|listen to (?:this|the) article"
+    r"|opens? in (?:a )?new (?:window|tab)|loading(?:\.\.\.|…)?"
+    r"|listen to (?:this|the) article(?: ?[-–—:|·•,(] ?[\d:.]+ ?(?:min|mins|minutes)?\)?)?"
     r"|(?:tags|topics|filed under|categories)(?: ?:.*)?",
     # other stories
     r"most (?:popular|read|viewed|shared|commented|emailed)(?: (?:stories|articles|now|today))?"
@@ -110,6 +120,8 @@ _PHRASES = (
     r"|(?:©|\(c\)|copyright) ?.{1,80}"
     r"|(?:getty images|shutterstock|alamy|istock(?:photo)?|ap photo|pa (?:media|wire)|epa-efe)"
     r"(?: ?[/|:-] ?.{1,60}| via .{1,60})?",
+    # a photographer and agency, or an agency alone: "Jane Doe / Reuters", "AFP via Getty Images"
+    rf"(?:[^\W\d_][\w.'’-]*(?: [\w.'’-]+){{0,4}} ?/ ?)?(?:{_AGENCIES})(?: via .{{1,60}})?",
     # live readership counters
     r"[\d.,]+ ?[km]? (?:people|readers|others|users|visitors) (?:are )?(?:reading|viewing"
     r"|watching|looking at)(?: this| now| right now)?(?: (?:article|story|page|post))?"
