@@ -358,6 +358,10 @@ def test_cli_reextracts_and_exports(
     with warc.open("rb") as stream:
         assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo", "response"]
 
+    nowhere = runner.invoke(cli, [*base, "export", "--warc", str(tmp_path / "no" / "x.warc.gz")])
+    assert nowhere.exit_code == 2
+    assert nowhere.output.startswith("redline: error: Could not open file")
+
     unknown = runner.invoke(cli, [*base, "reextract", "--source", "nosuch"])
     assert unknown.exit_code == 2
     assert unknown.output.strip() == "redline: error: no archived pages of source 'nosuch'"

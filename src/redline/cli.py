@@ -46,13 +46,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class RedlineGroup(click.Group):
-    """Turns every :class:`RedlineError` into one line on stderr and exit status 2."""
+    """Turns every :class:`RedlineError`, and a file that cannot be opened, into one line on
+    stderr and exit status 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except RedlineError as exc:
-            click.echo(f"redline: error: {exc}", err=True)
+        except (RedlineError, click.FileError) as exc:
+            message = exc.format_message() if isinstance(exc, click.FileError) else exc
+            click.echo(f"redline: error: {message}", err=True)
             ctx.exit(2)
 
 
