@@ -226,6 +226,21 @@ def test_reextract_repairs_a_mis_extracted_text_and_keeps_the_history(
         assert again.repaired == ()
 
 
+def test_many_articles_are_reextracted_on_worker_processes(
+    database_url: str, site: LocalSite, clock: Clock
+) -> None:
+    stories = [Story(site, f"/news/{number}") for number in range(12)]  # over the inline limit
+    with open_redline(database_url, clock) as before_the_rule:
+        before_the_rule.add([story.url for story in stories])
+        clock.now += timedelta(days=1)
+        before_the_rule.check(all_active=True)
+    with open_redline(database_url, clock, DROP_PROMO) as with_the_rule:
+        results = with_the_rule.reextract()
+        assert with_the_rule._extraction.executor is not None  # the pool did the work
+        assert [result.repaired for result in results] == [(0,)] * len(stories)
+        assert all(PROMO not in with_the_rule.versions(s.url)[0].paragraphs for s in stories)
+
+
 def test_a_change_that_came_from_mis_extraction_is_reported_after_the_repair(
     database_url: str, story: Story, clock: Clock
 ) -> None:

@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -53,6 +53,11 @@ class ExtractionPool:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["redline.extract"])
             self._pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context)
+
+    @property
+    def executor(self) -> Executor | None:
+        """The worker processes, once started."""
+        return self._pool
 
     async def extract(self, html: str, url: str, config: Config) -> ExtractedArticle:
         work = functools.partial(extract_article, html, url, rules=config.sites)

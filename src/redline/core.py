@@ -14,7 +14,7 @@ import random as random_module
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -30,7 +30,7 @@ from .extract import ExtractedArticle, extract_article
 from .feeds import article_feed
 from .fetch import Fetcher, Page, Resolver
 from .model import Article, Capture, CheckRecord, CheckResult, CheckSummary, Source, Version
-from .reextract import ReextractResult, reextract_article
+from .reextract import ReextractResult, extract_captures, store_reextraction
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
 from .urls import canonical_url
@@ -41,6 +41,9 @@ __all__ = ["Clock", "Redline", "utc_now"]
 log = logging.getLogger("redline")
 
 Clock = Callable[[], datetime]
+
+_REEXTRACT_BATCH = 64
+"""Articles whose archived pages are re-extracted together: enough to keep every core busy."""
 
 
 def utc_now() -> datetime:
@@ -321,15 +324,27 @@ class Redline:
         gets the new text in place (the old one is kept); no version is added
         or removed, so feeds show no false change.
         """
+        ids = self._archived_ids(refs, source)
+        if len(ids) > INLINE_EXTRACTIONS:
+            self._extraction.start()
         results = []
-        for article_id in self._archived_ids(refs, source):
-            article = self.store.article(article_id)
-            rules, now = self.config.sites, self._clock()
-            result = reextract_article(self.store, self._archive, article, rules, now)
-            results.append(result)
-            if on_result is not None:
-                on_result(result)
+        for start in range(0, len(ids), _REEXTRACT_BATCH):
+            for result in self._reextract_batch(ids[start : start + _REEXTRACT_BATCH]):
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
         return results
+
+    def _reextract_batch(self, ids: Sequence[int]) -> Iterator[ReextractResult]:
+        """Re-extract a batch of articles' pages together (on every core), then store each."""
+        articles = self.store.articles(ids)
+        captures = [self._archive.captures(article.id) for article in articles]
+        every_page = [capture for pages in captures for capture in pages]
+        executor = self._extraction.executor
+        extractions = iter(extract_captures(every_page, self.config.sites, executor))
+        for article, pages in zip(articles, captures, strict=True):
+            done = [next(extractions) for _ in pages]
+            yield store_reextraction(self.store, article, pages, done, self._clock())
 
     def export_warc(
         self, stream: BinaryIO, refs: Sequence[str | int] = (), *, source: str | None = None

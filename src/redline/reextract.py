@@ -11,7 +11,10 @@ re-baselines an article quietly instead of showing the upgrade as an edit.
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,9 +23,18 @@ from .config import SiteRule
 from .errors import ExtractionError
 from .extract import ExtractedArticle, extract_article
 from .model import Article, Capture
-from .store import ArchiveStore, Store
+from .store import Store
 
-__all__ = ["ReextractResult", "capture_html", "reextract_article", "reextract_capture"]
+__all__ = [
+    "Extraction",
+    "ReextractResult",
+    "capture_html",
+    "extract_captures",
+    "reextract_capture",
+    "store_reextraction",
+]
+
+log = logging.getLogger("redline")
 
 
 @dataclass(frozen=True)
@@ -57,24 +69,44 @@ def reextract_capture(capture: Capture, rules: Sequence[SiteRule]) -> ExtractedA
     return extract_article(capture_html(capture), capture.url, rules=rules)
 
 
-def reextract_article(
+Extraction = ExtractedArticle | ExtractionError
+"""A page's article, or why it holds none."""
+
+
+def extract_captures(
+    captures: Sequence[Capture], rules: Sequence[SiteRule], executor: Executor | None = None
+) -> list[Extraction]:
+    """Extract every page again, in order; on ``executor``'s worker processes if given."""
+    work = functools.partial(_extract_or_error, rules=tuple(rules))
+    if executor is None:
+        return [work(capture) for capture in captures]
+    return list(executor.map(work, captures, chunksize=4))
+
+
+def _extract_or_error(capture: Capture, rules: Sequence[SiteRule]) -> Extraction:
+    try:
+        return reextract_capture(capture, rules)
+    except ExtractionError as exc:
+        return exc
+    except Exception as exc:  # a bug on one odd page must not end the whole run
+        log.exception("re-extracting %s failed", capture.url)
+        return ExtractionError(f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def store_reextraction(
     store: Store,
-    archive: ArchiveStore,
     article: Article,
-    rules: Sequence[SiteRule],
+    captures: Sequence[Capture],
+    extractions: Sequence[Extraction],
     now: datetime,
 ) -> ReextractResult:
-    """Extract every archived page of ``article`` again and store the texts that changed."""
-    captures = archive.captures(article.id)
+    """Give each of the article's versions the text its page now extracts to, where it differs."""
     repaired: list[int] = []
     failed: list[tuple[int, str]] = []
-    for capture in captures:
-        try:
-            extracted = reextract_capture(capture, rules)
-        except ExtractionError as exc:
-            failed.append((capture.version, str(exc)))
-            continue
-        if store.replace_text(article.id, capture.version, extracted, now):
+    for capture, extracted in zip(captures, extractions, strict=True):
+        if isinstance(extracted, ExtractionError):
+            failed.append((capture.version, str(extracted)))
+        elif store.replace_text(article.id, capture.version, extracted, now):
             repaired.append(capture.version)
     versions, touched = store.versions(article.id), set(repaired)
     redundant = [
