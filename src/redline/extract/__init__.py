@@ -41,7 +41,7 @@ __all__ = [
     "normalize_text",
 ]
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 """Changes whenever the output for the same HTML can change."""
 
 _MIN_ARTICLE_CHARS = 100  # of paragraph text, not counting white space or link texts
@@ -94,6 +94,9 @@ def extract_article(
     selections = apply_site_rule(text, rule) if rule else None
     tree = parse_html(selections.html if selections else text)
     metadata = read_metadata(tree, url)
+    # The head is read and holds no article text, but trafilatura would walk it on each pass.
+    for head in tree.findall("head"):
+        head.drop_tree()
     remove_chrome(tree)
     title = selections.title if selections and selections.title else metadata.title
     byline = selections.byline if selections and selections.byline else metadata.byline
@@ -136,9 +139,16 @@ def _has_article_text(paragraphs: tuple[str, ...], tree: lxml.html.HtmlElement) 
     longest_first = sorted(link_texts, key=len, reverse=True)
     chars = 0
     for paragraph in paragraphs:
-        for link_text in longest_first:
-            paragraph = paragraph.replace(link_text, "")
-        chars += len(_SPACES.sub("", paragraph))
+        chars += _chars_outside(paragraph, longest_first)
         if chars >= _MIN_ARTICLE_CHARS:
             return True
     return False
+
+
+def _chars_outside(paragraph: str, link_texts: list[str]) -> int:
+    """The characters of ``paragraph``, not counting white space, once ``link_texts`` are cut."""
+    for link_text in link_texts:
+        if not paragraph:
+            break  # all link texts, as on a section front: the rest of the list cannot matter
+        paragraph = paragraph.replace(link_text, "")
+    return len(_SPACES.sub("", paragraph))

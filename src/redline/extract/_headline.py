@@ -38,16 +38,26 @@ def headline(sources: PageSources, url: str) -> str:
     ]
     references = _not_site_names((_strip_site_name(t, site_keys) for t in stated), site_keys)
     headings = _not_site_names(sources.element_texts(_HEADINGS), site_keys)
-    article_headings = (
-        text
-        for text in _not_site_names(sources.element_texts(_ARTICLE_HEADINGS), site_keys)
-        if len(text.split()) >= _MIN_UNCONFIRMED_HEADLINE_WORDS
-    )
     return (
         next((h for h in headings if any(_agree(h, ref) for ref in references)), None)
-        or next(article_headings, None)
+        or _article_heading(sources, site_keys)
         or next(iter(references), None)
         or next(iter(headings), "")
+    )
+
+
+def _article_heading(sources: PageSources, site_keys: set[str]) -> str | None:
+    """The first ``<h1>`` in the article or ``<main>`` of three words or more, not the site's name.
+
+    Looked for only when no ``<h1>`` agrees with a stated title: the search walks the whole page.
+    """
+    return next(
+        (
+            text
+            for text in _not_site_names(sources.element_texts(_ARTICLE_HEADINGS), site_keys)
+            if len(text.split()) >= _MIN_UNCONFIRMED_HEADLINE_WORDS
+        ),
+        None,
     )
 
 

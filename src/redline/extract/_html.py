@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import lxml.html
 from lxml import etree
 
@@ -15,8 +13,17 @@ __all__ = ["NO_ARTICLE", "decode_html", "find_elements", "parse_html"]
 NO_ARTICLE = "no article text found on the page"
 
 # C0 controls other than tab, newline and carriage return: libxml2 rejects or truncates at them.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Each is one byte in UTF-8, a byte that no other character's encoding contains.
+_CONTROL_BYTES = bytes(code for code in range(0x20) if chr(code) not in "\t\n\r")
 _MAX_CONTROL_SHARE = 0.01
+# Every element an HtmlElement, chosen in C: lxml.html's own lookup calls Python for each
+# element object it creates (the special form and input classes are never used here).
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
 
 
 def decode_html(html: str | bytes) -> str:
@@ -30,12 +37,15 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     Raises:
         ExtractionError: the text is blank, or binary data (over 1% control characters).
     """
-    text, controls = _CONTROL_CHARS.subn("", text)
-    if not text.strip() or controls > len(text) * _MAX_CONTROL_SHARE:
+    encoded = text.encode("utf-8", "replace")
+    cleaned = encoded.translate(None, _CONTROL_BYTES)
+    controls = len(encoded) - len(cleaned)
+    if not cleaned.strip() or controls > (len(text) - controls) * _MAX_CONTROL_SHARE:
         raise ExtractionError(NO_ARTICLE)
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
     try:
-        return lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        return lxml.html.document_fromstring(cleaned, parser=parser)
     except etree.ParserError as exc:
         raise ExtractionError(NO_ARTICLE) from exc
 

@@ -160,13 +160,16 @@ def _published(sources: PageSources) -> str | None:
     article:published_time, then JSON-LD datePublished, ``itemprop`` and
     ``<time pubdate>`` elements, then other ``<meta>`` date tags.
     """
-    candidates = [
-        *sources.meta_values(["article:published_time"]),
-        sources.linked_string("datePublished"),
-        *(
-            element.get("datetime") or element.get("content") or element.text_content()
-            for element in find_elements(sources.tree, _PUBLISHED_ELEMENTS)
-        ),
-        *sources.meta_values(_PUBLISHED_META),
-    ]
-    return next((date for value in candidates if value and (date := iso_date(value))), None)
+    return next(
+        (date for value in _published_candidates(sources) if value and (date := iso_date(value))),
+        None,
+    )
+
+
+def _published_candidates(sources: PageSources) -> Iterator[str | None]:
+    """Stated publication dates, best first, each source read only when asked for."""
+    yield from sources.meta_values(["article:published_time"])
+    yield sources.linked_string("datePublished")
+    for element in find_elements(sources.tree, _PUBLISHED_ELEMENTS):
+        yield element.get("datetime") or element.get("content") or element.text_content()
+    yield from sources.meta_values(_PUBLISHED_META)

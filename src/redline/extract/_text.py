@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ __all__ = [
     "split_blocks",
 ]
 
-# Unicode white space plus the invisible characters that some pages sprinkle
-# between words, inconsistently from one render to the next. The joiners
-# U+200C/U+200D are kept: they change how scripts and emoji render.
-_SPACE_RUN = re.compile(r"[\s\u200b\u2060\ufeff\u180e]+")
+# The invisible characters that some pages sprinkle between words, inconsistently
+# from one render to the next; str.split() does not take them for white space.
+# The joiners U+200C/U+200D are kept: they change how scripts and emoji render.
+_INVISIBLE_SPACES = ("\u200b", "\u2060", "\ufeff", "\u180e")
 _SOFT_HYPHEN = "\u00ad"
 
 
@@ -30,8 +29,11 @@ def normalize_text(text: str) -> str:
     White space includes no-break spaces and the zero-width space, word joiner
     and byte order mark; soft hyphens are removed. The result is stripped.
     """
-    text = unicodedata.normalize("NFC", text.replace(_SOFT_HYPHEN, ""))
-    return _SPACE_RUN.sub(" ", text).strip()
+    if not text.isascii():  # else already NFC, and without soft hyphens or invisible spaces
+        text = unicodedata.normalize("NFC", text.replace(_SOFT_HYPHEN, ""))
+        for invisible in _INVISIBLE_SPACES:
+            text = text.replace(invisible, " ")
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
