@@ -754,3 +754,13 @@ def test_the_extractor_version_names_the_site_rule_that_made_the_text() -> None:
     assert plain.extractor_version == EXTRACTOR_VERSION
     assert ruled.extractor_version.startswith(EXTRACTOR_VERSION + "+")
     assert len({plain.extractor_version, ruled.extractor_version, other.extractor_version}) == 3
+
+
+def test_a_section_headed_like_a_sign_up_prompt_is_kept_when_it_holds_prose() -> None:
+    section = (
+        "<section><h3>Newsletter</h3><p>The council's own newsletter, posted to every household"
+        " in the borough each quarter, carried the first public drawings of the bridge in 2014,"
+        " long before any vote on its funding was taken.</p></section>"
+    )
+    page = render().replace("</article>", f"{section}</article>", 1)
+    assert "posted to every household" in extract_article(page, URL).text

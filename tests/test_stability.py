@@ -693,11 +693,11 @@ def test_a_one_word_edit_is_one_new_version_whose_diff_is_that_word(
         assert [op.op for op in changes.title] == ["equal"] and not changes.byline_changed
 
 
-# --- chrome that the cleaner does not recognize yet -------------------------------------
+# --- boxes only their id's shape or their heading marks as chrome --------------------
 
 UNRECOGNIZED_CHROME = {
-    # Google Publisher Tag's slot ids name the ad in a five-word id, and ids of more
-    # than three words are ignored as slugs ("h-what-is-social-shopping").
+    # Google Publisher Tag's slot ids name the ad in a five-word id; ids of more than
+    # three words (numbers aside) are ignored as slugs ("h-what-is-social-shopping").
     "gpt-ad-slot": '<div id="div-gpt-ad-{n}-0"><p>{ad}</p></div>',
     # A newsletter box named for nothing, whose pitch changes with the newsletter.
     "newsletter-box": '<div class="box"><h3>Get our newsletter</h3><p>{pitch}</p></div>',
@@ -708,9 +708,6 @@ PITCHES = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs a fix in redline.extract._clean: the box is not recognized"
-)
 @pytest.mark.parametrize("kind", sorted(UNRECOGNIZED_CHROME))
 def test_rotating_chrome_in_boxes_the_cleaner_misses_makes_no_version(
     tmp_path: Path, site: LocalSite, clock: Clock, kind: str

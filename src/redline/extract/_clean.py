@@ -20,9 +20,6 @@ import functools
 import re
 
 import lxml.html
-from lxml import etree
-
-from ._html import find_elements
 
 __all__ = ["KEEP_ATTRIBUTE", "remove_chrome"]
 
@@ -41,12 +38,8 @@ _NEVER_REMOVED_TAGS = frozenset({"html", "body", "main", "article"})
 # Headings carry class and id names made from their own text; a chrome box's
 # heading goes with the box. Likewise, names inside a <p> never remove its words.
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_PROTECTED_XPATH = etree.XPath(
-    f"//h1 | //main | //*[@role='main'] | //*[@itemprop='articleBody'] | //*[@{KEEP_ATTRIBUTE}]"
-)
-# The values of the attributes that name an element, under a root.
-_CLASSES_XPATH = etree.XPath(".//@class", smart_strings=False)
-_IDS_AND_LABELS_XPATH = etree.XPath(".//@id | .//@aria-label", smart_strings=False)
+# Tags of the elements that hold or are the article; see _is_anchor for the rest.
+_ANCHOR_TAGS = frozenset({"h1", "main"})
 _SOCIAL_EMBED_CLASSES = frozenset(
     "twitter-tweet twitter-video instagram-media tiktok-embed bluesky-embed text-post-media"
     " mastodon-embed".split()
@@ -92,13 +85,20 @@ _SCREEN_READER_CLASSES = frozenset(
 # (WordPress adds "tag-<topic>" and "category-<topic>" to the article).
 _DESCRIPTIVE_CLASS = re.compile(r"^(?:tag|category|categories|has|is|with|no|post-format)[-_]")
 _WORD_BOUNDARY = re.compile(r"[^a-zA-Z0-9]+|(?<=[a-z])(?=[A-Z])")
-_MAX_NAME_WORDS = 3
+_MAX_NAME_WORDS = 3  # not counting numbers: "div-gpt-ad-1234-0" is an ad slot, not a slug
+# A box whose heading asks for a sign-up is a newsletter box, however it is named.
+_PROMPT_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_PROMPT_HEADING = re.compile(
+    r"^(?:get|sign up (?:for|to)|subscribe to|join)\b.{0,40}\bnewsletters?\b"
+    r"|^(?:newsletters?|subscribe|sign up)\W*$",
+    re.IGNORECASE,
+)
 _MAX_CHROME_SHARE = 0.5
 _PROSE_PARAGRAPH_CHARS = 150
 
 
-class _Chrome(enum.Enum):
-    """How sure it is that an element is chrome."""
+class _Chrome(enum.IntEnum):
+    """How sure it is that an element is chrome, in increasing order."""
 
     NOT = enum.auto()
     NAMED_TERSE = enum.auto()
@@ -109,14 +109,12 @@ class _Chrome(enum.Enum):
 
 def remove_chrome(root: lxml.html.HtmlElement) -> None:
     """Remove the chrome from the tree under ``root`` (never ``root`` itself), in place."""
-    protected = _protected(root)
-    candidates = [
-        (element, kind)
-        for element in _candidates(root)
-        if element not in protected and (kind := _chrome_kind(element)) is not _Chrome.NOT
-    ]
+    anchors, candidates = _scan(root)
+    protected = _protected(root, anchors)
     most_text = _paragraph_chars(root) * _MAX_CHROME_SHARE
     for element, kind in candidates:
+        if element in protected or element.getparent() is None:  # None: dropped already
+            continue
         holds_prose = kind is _Chrome.NAMED_TERSE and _holds_prose(element)
         if not holds_prose and _paragraph_chars(element) <= most_text:
             element.drop_tree()
@@ -125,43 +123,69 @@ def remove_chrome(root: lxml.html.HtmlElement) -> None:
             _keep_only_paragraphs(embed)
 
 
-def _candidates(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The elements under ``root`` that :func:`_chrome_kind` may call chrome, in document order.
+def _scan(
+    root: lxml.html.HtmlElement,
+) -> tuple[list[lxml.html.HtmlElement], list[tuple[lxml.html.HtmlElement, _Chrome]]]:
+    """The anchors of :func:`_protected` under ``root``, and the chrome with its kind.
 
-    Each distinct class, id and aria-label value of the page is judged once, not once
-    per element bearing it: pages repeat their names many times over.
+    Both in document order, found in one walk over the tree: walking it is what costs.
     """
-    classes = _CLASSES_XPATH(root)
-    labels = _IDS_AND_LABELS_XPATH(root)
-    chrome_names = {
-        name
-        for name in set(classes if isinstance(classes, list) else [])
-        if isinstance(name, str) and _classes_kind(name) is not _Chrome.NOT
-    } | {
-        name
-        for name in set(labels if isinstance(labels, list) else [])
-        if isinstance(name, str) and _id_or_label_kind(name) is not _Chrome.NOT
-    }
-    return [
-        element
-        for element in root.iterdescendants()
-        if isinstance(element, lxml.html.HtmlElement)
-        and (
-            element.tag in _CHROME_TAGS
-            or element.tag == "form"
-            or "role" in element.attrib
-            or "aria-hidden" in element.attrib
-            or element.get("class") in chrome_names
-            or element.get("id") in chrome_names
-            or element.get("aria-label") in chrome_names
-        )
-    ]
+    anchors: list[lxml.html.HtmlElement] = []
+    chrome: list[tuple[lxml.html.HtmlElement, _Chrome]] = []
+    for element in root.iterdescendants():
+        if not isinstance(element, lxml.html.HtmlElement):
+            continue
+        if _is_anchor(element):
+            anchors.append(element)
+        if _may_be_chrome(element) and (kind := _chrome_kind(element)) is not _Chrome.NOT:
+            chrome.append((element, kind))
+        elif (box := _prompt_box(element)) is not None:
+            chrome.append((box, _Chrome.NAMED_TERSE))
+    return anchors, chrome
 
 
-def _protected(root: lxml.html.HtmlElement) -> set[etree._Element]:
-    protected: set[etree._Element] = {root}
-    for anchor in find_elements(root, _PROTECTED_XPATH):
-        protected.add(anchor)
+def _prompt_box(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The box ``element`` heads if it is a sign-up prompt's heading ("Get our newsletter")."""
+    if element.tag not in _PROMPT_HEADING_TAGS:
+        return None
+    box = element.getparent()
+    if box is None or box.tag in _NEVER_REMOVED_TAGS:
+        return None
+    return box if _PROMPT_HEADING.search(element.text_content().strip()) else None
+
+
+def _is_anchor(element: lxml.html.HtmlElement) -> bool:
+    """True for the elements that hold, or are, the article: see :func:`_protected`."""
+    get = element.get
+    return (
+        element.tag in _ANCHOR_TAGS
+        or get("role") == "main"
+        or get("itemprop") == "articleBody"
+        or get(KEEP_ATTRIBUTE) is not None
+    )
+
+
+def _may_be_chrome(element: lxml.html.HtmlElement) -> bool:
+    """True for every element that :func:`_chrome_kind` may call chrome, and few others; cheap."""
+    get = element.get
+    tag = element.tag
+    if tag in _CHROME_TAGS or tag == "form" or get("role") is not None:
+        return True
+    classes, name, label = get("class"), get("id"), get("aria-label")
+    return (
+        get("aria-hidden") is not None
+        or (classes is not None and _classes_kind(classes) is not _Chrome.NOT)
+        or (name is not None and _id_or_label_kind(name) is not _Chrome.NOT)
+        or (label is not None and _id_or_label_kind(label) is not _Chrome.NOT)
+    )
+
+
+def _protected(
+    root: lxml.html.HtmlElement, anchors: list[lxml.html.HtmlElement]
+) -> set[lxml.html.HtmlElement]:
+    """``root``, ``anchors`` and their ancestors: removing them could remove the article."""
+    protected = {root, *anchors}
+    for anchor in anchors:
         protected.update(anchor.iterancestors())
     return protected
 
@@ -193,7 +217,7 @@ def _chrome_kind(element: lxml.html.HtmlElement) -> _Chrome:
     kind = _classes_kind(get("class") or "")
     for key in ("id", "aria-label"):
         if kind is not _Chrome.CERTAIN and (name := get(key)) is not None:
-            kind = max(kind, _id_or_label_kind(name), key=lambda kind: kind.value)
+            kind = max(kind, _id_or_label_kind(name))
     if kind is not _Chrome.NOT and next(element.iterancestors("p"), None) is not None:
         return _Chrome.NOT  # words of a paragraph stay, whatever their markup is named
     return kind
@@ -202,8 +226,7 @@ def _chrome_kind(element: lxml.html.HtmlElement) -> _Chrome:
 @functools.lru_cache(maxsize=8192)
 def _classes_kind(classes: str) -> _Chrome:
     """What a class attribute says; pages repeat their class attributes, hence the cache."""
-    kinds = [_class_kind(name) for name in classes.split()]
-    return max(kinds, key=lambda kind: kind.value, default=_Chrome.NOT)
+    return max(map(_class_kind, classes.split()), default=_Chrome.NOT)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -220,7 +243,8 @@ def _class_kind(name: str) -> _Chrome:
 def _id_or_label_kind(name: str) -> _Chrome:
     """What an id or aria-label says; long ones are slugs or text ("h-what-is-social-shopping")."""
     words = _words(name)
-    return _words_kind(words) if len(words) <= _MAX_NAME_WORDS else _Chrome.NOT
+    named = [word for word in words if not word.isdigit()]
+    return _words_kind(words) if len(named) <= _MAX_NAME_WORDS else _Chrome.NOT
 
 
 def _words(name: str) -> list[str]:
