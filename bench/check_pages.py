@@ -6,7 +6,8 @@ comments), so every page must be fetched and extracted. Runs the real
 ``redline check --all`` in a child process on a fresh SQLite database twice:
 the first pass stores N first versions, the second finds N unchanged pages.
 Then times each stage alone in this process over the same pages: fetch
-(async, one Fetcher), extract (one core), store (record N checks).
+(async, one Fetcher), extract (one core), store (record N checks, each a
+first version with its page archived).
 
     python bench/check_pages.py [--pages 1000]
 
@@ -93,6 +94,7 @@ def time_stages(site: DemoSite, scratch: Path) -> list[tuple[str, float]]:
         seen = Observation(
             now, page.elapsed, page.status, page.nbytes, page.final_url,
             article=article, extractor_version=EXTRACTOR_VERSION,
+            body=page.body, headers=page.headers,  # archived with the new version
         )  # fmt: skip
         store.record_check(article_id, seen, plan)
     store_seconds = time.perf_counter() - started
