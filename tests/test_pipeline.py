@@ -344,3 +344,13 @@ def test_a_stopped_article_is_resumed_from_the_cli_and_checked_again(
     result = CliRunner().invoke(cli, ["--db", database_url, "resume", newsroom.url])
     assert result.exit_code == 0 and result.output.startswith("resumed 1 ")
     assert redline.article(newsroom.url).status.value == "active"
+
+
+def test_robots_txt_is_asked_once_across_check_passes(
+    redline: Redline, newsroom: Newsroom, clock: Clock, site: LocalSite
+) -> None:
+    site.page("/robots.txt", b"User-agent: *\nDisallow: /private\n", Content_Type="text/plain")
+    redline.add([newsroom.url])
+    for _ in range(3):
+        check_once(redline, clock)
+    assert [request.path for request in site.requests].count("/robots.txt") == 1

@@ -21,6 +21,7 @@ import pytest
 
 from localsite import LocalSite, Request, Route
 from redline._politeness import MAX_RETRY_AFTER, HostLimiter, parse_retry_after
+from redline._robots import REMEMBER_SECONDS, RobotsMemory
 from redline.config import FetchConfig
 from redline.errors import FetchError, HTTPStatusError
 from redline.fetch import Fetcher, Page
@@ -192,6 +193,54 @@ def test_a_disallowed_page_is_refused_without_being_requested(site: LocalSite) -
     assert isinstance(result, FetchError)
     assert str(result) == f"disallowed by {site.url('/robots.txt')} for redline"
     assert [request.path for request in site.requests] == ["/robots.txt"]
+
+
+class Seconds:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def fetch_with_memory(url: str, memory: RobotsMemory) -> Page | BaseException:
+    """Fetch ``url`` with a Fetcher of its own that shares ``memory``, as passes do."""
+
+    async def go() -> Page:
+        async with Fetcher(POLITE, robots_memory=memory) as fetcher:
+            return await fetcher.fetch(url)
+
+    try:
+        return asyncio.run(go())
+    except FetchError as exc:
+        return exc
+
+
+def test_robots_txt_answers_are_remembered_across_fetchers_for_a_day(site: LocalSite) -> None:
+    site.page("/robots.txt", NO_PRIVATE, Content_Type="text/plain")
+    site.page("/story", ARTICLE)
+    clock = Seconds()
+    memory = RobotsMemory(clock=clock)
+    for _ in range(3):
+        assert isinstance(fetch_with_memory(site.url("/story"), memory), Page)
+    refused = fetch_with_memory(site.url("/private/x"), memory)
+    assert isinstance(refused, FetchError) and "disallowed" in str(refused)
+    clock.now += REMEMBER_SECONDS + 1
+    fetch_with_memory(site.url("/story"), memory)
+    robots = [request.path for request in site.requests].count("/robots.txt")
+    assert robots == 2  # once, then once more a day later
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_no_answer_from_robots_txt_is_not_remembered(site: LocalSite, status: int) -> None:
+    site.routes["/robots.txt"] = Route(b"down", status=status)
+    site.page("/story", ARTICLE)
+    memory = RobotsMemory(clock=Seconds())
+    for _ in range(2):
+        assert isinstance(fetch_with_memory(site.url("/story"), memory), Page)
+    assert [request.path for request in site.requests].count("/robots.txt") == 2
 
 
 def test_robots_txt_is_fetched_once_for_many_pages(site: LocalSite) -> None:

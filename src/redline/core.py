@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 import httpx
 
+from ._robots import RobotsMemory
 from .checking import INLINE_EXTRACTIONS, CheckPass, ExtractionPool
 from .config import Config
 from .diff import ArticleDiff, diff_versions
@@ -76,6 +77,7 @@ class Redline:
         self._random = random
         self._sources = SourceStore(store.engine)
         self._archive = ArchiveStore(store.engine)
+        self._robots = RobotsMemory()  # kept across passes: a service asks a site once a day
         self._extraction = ExtractionPool()
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
@@ -198,7 +200,12 @@ class Redline:
             return asyncio.run(poll())
 
     def _fetcher(self) -> Fetcher:
-        return Fetcher(self.config.fetch, transport=self._transport, resolver=self._resolver)
+        return Fetcher(
+            self.config.fetch,
+            transport=self._transport,
+            resolver=self._resolver,
+            robots_memory=self._robots,
+        )
 
     # Checking
 

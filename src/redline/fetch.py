@@ -190,7 +190,8 @@ class Fetcher:
     ``config.per_host_concurrency`` to one host, starting at least
     ``config.per_host_delay`` seconds apart, and the others wait (the wait does
     not count against the time limit). ``transport`` and ``resolver`` replace
-    the network and DNS, for tests.
+    the network and DNS, for tests. ``robots_memory`` keeps sites' robots.txt
+    answers across Fetchers.
     """
 
     def __init__(
@@ -199,6 +200,7 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
+        robots_memory: _robots.RobotsMemory | None = None,
     ) -> None:
         self._config = config
         self._transport = transport
@@ -206,7 +208,9 @@ class Fetcher:
         self._limiter = HostLimiter(
             config.concurrency, config.per_host_concurrency, config.per_host_delay
         )
-        self._robots = _robots.RobotsCache(self._load_robots) if config.respect_robots else None
+        self._robots = (
+            _robots.RobotsCache(self._load_robots, robots_memory) if config.respect_robots else None
+        )
         self._agent = _robots.product_token(config.user_agent)
         self._client: httpx.AsyncClient | None = None
 
@@ -345,14 +349,18 @@ class Fetcher:
         if self._robots is None:
             return
         where, rules = await self._robots.rules_for(url)
-        if rules is not None and not rules.can_fetch(str(url), self._agent):
+        if rules is None:
+            return
+        if delay := rules.crawl_delay(self._agent):  # when longer than per_host_delay
+            self._limiter.slow_down(url.host, delay)
+        if not rules.can_fetch(str(url), self._agent):
             raise FetchError(f"disallowed by {where} for {self._agent}")
 
-    async def _load_robots(self, url: httpx.URL) -> Protego | None:
+    async def _load_robots(self, url: httpx.URL) -> tuple[Protego | None, bool]:
         """Fetch and parse the robots.txt at ``url``, with its own time limit.
 
-        Honours its ``Crawl-delay`` when longer than ``per_host_delay``. Any
-        failure to get an answer means everything is allowed (see _robots).
+        Returns its rules and whether the site answered; any failure to get an
+        answer means everything is allowed (see _robots).
         """
         try:
             with _translated_errors(self._config.timeout):
@@ -363,12 +371,10 @@ class Fetcher:
                     )
         except FetchError as exc:
             log.info("no answer from %s (%s): everything is allowed", url, exc)
-            return None
-        rules = _robots.rules_from(status, body)
-        delay = rules.crawl_delay(self._agent) if rules is not None else None
-        if delay:
-            self._limiter.slow_down(url.host, delay)
-        return rules
+            return None, False
+        if status >= 500:
+            return None, False
+        return _robots.rules_from(status, body), True
 
     async def _refuse_blocked_address(self, url: httpx.URL) -> None:
         """Raise BlockedAddressError unless every address of the host is public."""
