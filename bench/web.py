@@ -139,6 +139,7 @@ def rows(size: Size, seed: int) -> Iterator[tuple[dict[str, object], list[dict[s
                     "paragraphs": shown,
                     "content_hash": content_hash(title, "Staff reporter", shown),
                     "extractor_version": "bench",
+                    "source": f"source-{article_id % SOURCES}",
                 }
             )
         article = {

@@ -253,3 +253,12 @@ def test_the_version_policy_can_be_switched_off(store: Store) -> None:
     for body in ["A.", "B.", "A.", "A!"]:
         store.record_check(article.id, seen(T0, content(body)), every_hour, strict)
     assert len(store.versions(article.id)) == 4
+
+
+def test_a_version_carries_its_articles_source_for_the_source_pages(store: Store) -> None:
+    article, _ = store.add_article("https://news.test/a", source="gazette", now=T0)
+    store.record_check(article.id, seen(T0, content("One.")), every_hour)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT source FROM versions")).scalars().all() == [
+            "gazette"
+        ]

@@ -181,7 +181,7 @@ class Archive:
         """
         query = _changes().limit(limit + 1)
         if source is not None:
-            query = query.where(ArticleRow.source == source)
+            query = query.where(VersionRow.source == source)
         if article_id is not None:
             query = query.where(VersionRow.article_id == article_id)
         with self._sessions() as session:

@@ -311,7 +311,7 @@ class Store:
                 outcome = CheckOutcome.SUSPECT if error else CheckOutcome.NEW_VERSION
             if outcome is CheckOutcome.NEW_VERSION:
                 number = 0 if latest is None else latest.number + 1
-                _add_version(session, article_id, number, seen)
+                _add_version(session, article, number, seen)
         _apply_check(article, seen, outcome, plan)
         session.add(
             CheckRow(
@@ -450,11 +450,12 @@ def _latest_version(session: Session, article_id: int) -> VersionRow | None:
     )
 
 
-def _add_version(session: Session, article_id: int, number: int, seen: Observation) -> None:
+def _add_version(session: Session, article: ArticleRow, number: int, seen: Observation) -> None:
     """Add the version ``seen`` found and archive the response it came from."""
     assert seen.article is not None
     row = VersionRow(
-        article_id=article_id,
+        article_id=article.id,
+        source=article.source,
         number=number,
         seen_at=seen.checked_at,
         title=seen.article.title,

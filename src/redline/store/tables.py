@@ -119,6 +119,8 @@ class VersionRow(Base):
         Index("ix_versions_article_id_content_hash", "article_id", "content_hash"),
         # the archive's changes, newest first, at the same cost at any size (migration 0003)
         Index("ix_versions_seen_at_id", "seen_at", "id"),
+        # and one source's (migration 0005)
+        Index("ix_versions_source_seen_at_id", "source", "seen_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +133,8 @@ class VersionRow(Base):
     paragraphs: Mapped[list[str]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     extractor_version: Mapped[str] = mapped_column(String(32))
+    # the article's source, copied: a source's changes are then one index range (0005)
+    source: Mapped[str | None] = mapped_column(String(200))
 
 
 class CheckRow(Base):
