@@ -165,6 +165,24 @@ def test_a_version_page_shows_its_full_text(archive: Served) -> None:
     assert ADDED in page and "By Maria Okafor" in page
 
 
+def test_a_version_page_links_the_page_it_came_from_shown_as_source(archive: Served) -> None:
+    version = f"/articles/{archive.ids.bridge}/versions/2"
+    assert f"{version}/page" in Links(archive.client.get(version).text).hrefs()
+    fetched = archive.client.get(f"{version}/page")
+    assert fetched.status_code == 200
+    assert fetched.headers["content-type"] == "text/plain; charset=utf-8"  # never run here
+    assert fetched.headers["x-content-type-options"] == "nosniff"
+    assert "<script>document.title" in fetched.text and ADDED in fetched.text
+
+
+def test_a_version_without_an_archived_page_links_none(archive: Served) -> None:
+    version = f"/articles/{archive.ids.hostile}/versions/0"
+    assert f"{version}/page" not in Links(archive.client.get(version).text).hrefs()
+    missing = archive.client.get(f"{version}/page")
+    assert missing.status_code == 404
+    assert "has no archived page for version 0" in missing.text
+
+
 def test_the_sources_page_and_a_source_page(archive: Served) -> None:
     hrefs = Links(archive.client.get("/sources").text).hrefs()
     assert {"/sources/example", "/sources/hostile", "/sources/The%20Daily"} <= set(hrefs)

@@ -1,8 +1,9 @@
 """A small archive for the web tests, written through the store as checks would write it.
 
 Article 1 ("example") has three versions: the headline and a word change, then an added
-paragraph. Article 2 ("hostile") carries markup in its headline, text, byline and URL.
-Article 3 ("The Daily") was seen once and is no longer checked.
+paragraph; each keeps the page it came from (with a script in it). Article 2
+("hostile") carries markup in its headline, text, byline and URL. Article 3 ("The
+Daily") was seen once and is no longer checked.
 """
 
 from __future__ import annotations
@@ -53,20 +54,36 @@ def article(title: str, *paragraphs: str, byline: str | None = "Maria Okafor") -
     return ExtractedArticle(title, byline, None, paragraphs, method="generic")
 
 
+def fetched_page(body: ExtractedArticle) -> bytes:
+    """The HTML a check of ``body`` would have fetched."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in body.paragraphs)
+    script = "<script>document.title = 'run';</script>"
+    return f"<html><body>{script}<h1>{body.title}</h1>{paragraphs}</body></html>".encode()
+
+
 def record(
     store: Store,
     article_id: int,
     at: datetime,
     body: ExtractedArticle,
     status: ArticleStatus = ArticleStatus.ACTIVE,
+    *,
+    archived_from: str | None = None,
 ) -> None:
-    """Record a check at ``at`` that saw ``body``."""
+    """Record a check at ``at`` that saw ``body`` (and archived its page, fetched from there)."""
 
     def plan(changed: bool, previous: timedelta | None) -> NextCheck:
         return NextCheck(at + timedelta(hours=1), timedelta(hours=1), status)
 
     seen = Observation(
-        checked_at=at, duration=0.1, http_status=200, article=body, extractor_version="test"
+        checked_at=at,
+        duration=0.1,
+        http_status=200,
+        final_url=archived_from,
+        article=body,
+        extractor_version="test",
+        body=fetched_page(body) if archived_from else None,
+        headers=(("content-type", "text/html; charset=utf-8"),),
     )
     store.record_check(article_id, seen, plan)
 
@@ -76,12 +93,12 @@ def fill(database_url: str) -> Archive:
     store = Store.open(database_url)
     try:
         bridge, _ = store.add_article("https://news.example/bridge", source="example", now=T0)
-        record(store, bridge.id, T0, article(HEADLINE, *PARAGRAPHS))
+        record(store, bridge.id, T0, article(HEADLINE, *PARAGRAPHS), archived_from=bridge.url)
         edited = PARAGRAPHS[1].replace("410", "420")
         changed = article(f"{HEADLINE} at last", PARAGRAPHS[0], edited, PARAGRAPHS[2])
-        record(store, bridge.id, T0 + timedelta(hours=2), changed)
+        record(store, bridge.id, T0 + timedelta(hours=2), changed, archived_from=bridge.url)
         grown = article(f"{HEADLINE} at last", PARAGRAPHS[0], edited, PARAGRAPHS[2], ADDED)
-        record(store, bridge.id, T0 + timedelta(hours=5), grown)
+        record(store, bridge.id, T0 + timedelta(hours=5), grown, archived_from=bridge.url)
 
         hostile, _ = store.add_article(HOSTILE_URL, source="hostile", now=T0)
         record(store, hostile.id, T0 + timedelta(hours=1), article("Calm", "Nothing here."))

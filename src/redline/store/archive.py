@@ -15,10 +15,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import zstandard
-from sqlalchemy import Engine, delete, exists, select
+from sqlalchemy import Engine, Select, delete, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..errors import NotFoundError
 from ..model import Capture
 from .tables import ArticleRow, BodyRow, CaptureRow, VersionRow
 
@@ -64,6 +65,24 @@ class ArchiveStore:
                 for row, number in session.execute(query)
             ]
 
+    def capture(self, article_id: int, number: int) -> Capture:
+        """The response version ``number`` of the article came from; NotFoundError if none."""
+        with self._sessions() as session:
+            row = session.scalar(_capture_of(article_id, number))
+            if row is None:
+                raise NotFoundError(
+                    f"article {article_id} has no archived page for version {number}"
+                )
+            return _to_capture(row, article_id, number, _BodyReader(session))
+
+    def has_capture(self, article_id: int, number: int) -> bool:
+        """Whether the page version ``number`` of the article came from is archived."""
+        with self._sessions() as session:
+            return (
+                session.scalar(_capture_of(article_id, number).with_only_columns(CaptureRow.id))
+                is not None
+            )
+
     def stale_capture(self, article_id: int, extractor_version: str) -> Capture | None:
         """The page behind the article's latest version, if another extractor made its text."""
         latest = (
@@ -85,6 +104,14 @@ class ArchiveStore:
         """Every archived response of ``article_ids``, an article at a time (bounded memory)."""
         for article_id in article_ids:
             yield from self.captures(article_id)
+
+
+def _capture_of(article_id: int, number: int) -> Select[CaptureRow]:
+    return (
+        select(CaptureRow)
+        .join(VersionRow, VersionRow.id == CaptureRow.version_id)
+        .where(VersionRow.article_id == article_id, VersionRow.number == number)
+    )
 
 
 def add_capture(

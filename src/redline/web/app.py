@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..core import Clock, utc_now
 from ..errors import NotFoundError
+from ..store import ArchiveStore
 from ..store.database import open_engine, upgrade
 from ..store.queries import Archive
 from . import api, feeds, pages
@@ -67,7 +68,7 @@ def create_app(database_url: str, *, root_path: str = "", clock: Clock = utc_now
         },
         lifespan=lifespan,
     )
-    app.state.web = Web(Archive(engine), DiffCache(), clock)
+    app.state.web = Web(Archive(engine), DiffCache(), clock, ArchiveStore(engine))
     return app
 
 

@@ -7,10 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..errors import NotFoundError
+from ..reextract import capture_html
 from ..report import describe_schedule
 from ..store.queries import search_terms
 from .diffs import side_by_side
-from .http import choice_param, cursor_param, path_int
+from .http import cached_response, choice_param, cursor_param, path_int
 from .rendering import page
 from .search import group_hits
 from .state import web
@@ -115,7 +117,31 @@ def version(request: Request) -> Response:
     archive = web(request).archive
     found = archive.article(path_int(request, "article_id"))
     shown = archive.version(found.id, path_int(request, "number"))
-    return page(request, "version.html", last_modified=shown.seen_at, article=found, version=shown)
+    archived = web(request).pages.has_capture(found.id, shown.number)
+    return page(
+        request,
+        "version.html",
+        last_modified=shown.seen_at,
+        article=found,
+        version=shown,
+        archived=archived,
+    )
+
+
+def fetched_page(request: Request) -> Response:
+    """The HTML source of the page a version was extracted from, as text: never run here."""
+    article_id, number = path_int(request, "article_id"), path_int(request, "number")
+    try:
+        fetched = web(request).pages.capture(article_id, number)
+    except NotFoundError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    source = capture_html(fetched).encode()
+    response = cached_response(
+        request, source, "text/plain; charset=utf-8", last_modified=fetched.fetched_at
+    )
+    name = f"article-{article_id}-version-{number}.html"
+    response.headers["content-disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 def search_query(request: Request) -> str:
@@ -148,5 +174,6 @@ routes = [
     Route("/articles/{article_id}", article, name="article"),
     Route("/articles/{article_id}/diff/{old}/{new}", diff, name="diff"),
     Route("/articles/{article_id}/versions/{number}", version, name="version"),
+    Route("/articles/{article_id}/versions/{number}/page", fetched_page, name="fetched_page"),
     Route("/search", search, name="search"),
 ]

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from ..core import Clock
 from ..errors import NotFoundError
+from ..store import ArchiveStore
 from ..store.queries import Archive, Change, Page
 from .diffs import DiffCache
 
@@ -22,6 +23,8 @@ class Web:
     archive: Archive
     diffs: DiffCache
     clock: Clock
+    pages: ArchiveStore
+    """The raw archive: the pages versions were extracted from."""
 
     def changes(
         self,
