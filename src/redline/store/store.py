@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +18,8 @@ from ..schedule import NextCheck
 from .archive import add_capture, body_ids, delete_unused_bodies
 from .database import open_engine, upgrade
 from .health import SourceHealth, source_health
-from .tables import ArticleRow, CheckRow, ReplacedTextRow, VersionRow, new_article_values
+from .tables import ArticleRow, CheckRow, VersionRow, new_article_values
+from .versioning import article_hash, content_hash, held_back, is_new_version, replace_version_text
 
 __all__ = ["Observation", "Planner", "Store", "content_hash"]
 
@@ -58,12 +56,6 @@ DEFAULT_POLICY = VersionPolicy()
 
 Planner = Callable[[bool, timedelta | None], NextCheck]
 """Given whether a check found a new version and the previous interval, plan the next."""
-
-
-def content_hash(title: str, byline: str | None, paragraphs: Sequence[str]) -> str:
-    """A digest of exactly what makes two versions the same text."""
-    canonical = json.dumps([title, byline, list(paragraphs)], ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class Store:
@@ -279,7 +271,7 @@ class Store:
             )
             if row is None:
                 raise NotFoundError(f"article {article_id} has no version {number}")
-            return _replace_text(session, row, extracted, now)
+            return replace_version_text(session, row, extracted, now)
 
     def _record_check(
         self,
@@ -302,12 +294,12 @@ class Store:
             and seen.rebaseline is not None
             and seen.rebaseline[0] == latest.number
         ):
-            _replace_text(session, latest, seen.rebaseline[1], seen.checked_at)
+            replace_version_text(session, latest, seen.rebaseline[1], seen.checked_at)
         outcome, number, error = seen.outcome_without_content, None, seen.error
         if seen.article is not None:
             outcome = CheckOutcome.UNCHANGED
-            if _is_new_version(session, latest, seen.article, policy):
-                error = _held_back(session, latest, seen.article, policy)
+            if is_new_version(session, latest, seen.article, policy):
+                error = held_back(session, latest, seen.article, policy)
                 outcome = CheckOutcome.SUSPECT if error else CheckOutcome.NEW_VERSION
             if outcome is CheckOutcome.NEW_VERSION:
                 number = 0 if latest is None else latest.number + 1
@@ -323,7 +315,7 @@ class Store:
                 duration=seen.duration,
                 bytes=seen.nbytes,
                 version_number=number,
-                content_hash=_article_hash(seen.article) if seen.article else None,
+                content_hash=article_hash(seen.article) if seen.article else None,
             )
         )
         version = number if number is not None else (latest.number if latest else None)
@@ -358,69 +350,6 @@ def _apply_check(
     article.next_check = next_check.at
     article.check_interval = next_check.interval.total_seconds()
     article.status = next_check.status.value
-
-
-def _is_new_version(
-    session: Session, latest: VersionRow | None, article: ExtractedArticle, policy: VersionPolicy
-) -> bool:
-    """Whether ``article`` differs enough from what is stored to be a new version."""
-    if latest is None:
-        return True
-    digest = _article_hash(article)
-    if digest == latest.content_hash:
-        return False
-    if policy.ignore_punctuation_only and _loose_text(article) == _loose_text(latest):
-        return False
-    if policy.ignore_seen_before:
-        seen_before = select(VersionRow.id).where(
-            VersionRow.article_id == latest.article_id, VersionRow.content_hash == digest
-        )
-        return session.scalar(seen_before.limit(1)) is None
-    return True
-
-
-def _held_back(
-    session: Session, latest: VersionRow | None, article: ExtractedArticle, policy: VersionPolicy
-) -> str | None:
-    """Why a new text is held back rather than made a version, if it is.
-
-    A text under ``policy.suspect_shrink`` of the latest one's length is far
-    more often a broken extraction (a redesign, an error page, a paywall) than
-    an edit; it becomes a version only once the next check sees it again.
-    """
-    if latest is None or policy.suspect_shrink <= 0:
-        return None
-    before, after = _text_length(latest.paragraphs), _text_length(article.paragraphs)
-    if after >= policy.suspect_shrink * before:
-        return None
-    last_check = session.execute(
-        select(CheckRow.outcome, CheckRow.content_hash)
-        .where(CheckRow.article_id == latest.article_id)
-        .order_by(CheckRow.checked_at.desc(), CheckRow.id.desc())
-        .limit(1)
-    ).first()
-    if last_check is not None and tuple(last_check) == (
-        CheckOutcome.SUSPECT.value,
-        _article_hash(article),
-    ):
-        return None  # seen twice in a row: a real cut
-    return (
-        f"text shrank from {before} to {after} characters; held back until the next"
-        " check sees it too"
-    )
-
-
-def _text_length(paragraphs: Sequence[str]) -> int:
-    return sum(len(paragraph) for paragraph in paragraphs)
-
-
-_NOT_WORDS = re.compile(r"[\W_]+")
-
-
-def _loose_text(text: ExtractedArticle | VersionRow) -> str:
-    """The words alone, lower-cased: what is left when whitespace and punctuation go."""
-    parts = [text.title, text.byline or "", *text.paragraphs]
-    return _NOT_WORDS.sub(" ", " ".join(parts)).strip().casefold()
 
 
 def _same_article(session: Session, article: ArticleRow, seen: Observation) -> ArticleRow | None:
@@ -462,7 +391,7 @@ def _add_version(session: Session, article: ArticleRow, number: int, seen: Obser
         byline=seen.article.byline,
         published=seen.article.published,
         paragraphs=list(seen.article.paragraphs),
-        content_hash=_article_hash(seen.article),
+        content_hash=article_hash(seen.article),
         extractor_version=seen.extractor_version or seen.article.extractor_version,
     )
     session.add(row)
@@ -478,36 +407,6 @@ def _add_version(session: Session, article: ArticleRow, number: int, seen: Obser
         headers=seen.headers,
         body=seen.body,
     )
-
-
-def _replace_text(
-    session: Session, row: VersionRow, extracted: ExtractedArticle, now: datetime
-) -> bool:
-    """Put ``extracted`` in place of the version's text, keeping the old one; if it changed."""
-    digest = _article_hash(extracted)
-    if digest == row.content_hash:
-        row.extractor_version = extracted.extractor_version
-        return False
-    session.add(
-        ReplacedTextRow(
-            version_id=row.id,
-            replaced_at=now,
-            title=row.title,
-            byline=row.byline,
-            published=row.published,
-            paragraphs=row.paragraphs,
-            content_hash=row.content_hash,
-            extractor_version=row.extractor_version,
-        )
-    )
-    row.title, row.byline, row.published = extracted.title, extracted.byline, extracted.published
-    row.paragraphs, row.content_hash = list(extracted.paragraphs), digest
-    row.extractor_version = extracted.extractor_version
-    return True
-
-
-def _article_hash(article: ExtractedArticle) -> str:
-    return content_hash(article.title, article.byline, article.paragraphs)
 
 
 def _article_query() -> Select[ArticleRow, int, str | None]:
