@@ -662,6 +662,41 @@ def test_a_loopback_url_is_refused_by_default_naming_the_setting(site: LocalSite
     assert site.requests == []
 
 
+def rebinding(host: str, first: str, then: str) -> Resolver:
+    """A DNS server that answers ``first`` for ``host`` once, then ``then``: DNS rebinding."""
+    answers = [first]
+
+    async def resolve(name: str) -> Sequence[str]:
+        if name != host:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [answers.pop() if answers else then]
+
+    return resolve
+
+
+def test_dns_rebinding_cannot_reach_a_private_address(site: LocalSite) -> None:
+    site.page("/admin", ARTICLE)
+    resolver = rebinding("rebind.example", first=PUBLIC_IP, then="127.0.0.1")
+
+    with pytest.raises(BlockedAddressError) as caught:
+        fetch(f"http://rebind.example:{site.port}/admin", PUBLIC, resolver=resolver)
+
+    assert str(caught.value).startswith(
+        "refusing to connect to rebind.example: 127.0.0.1 is a loopback address"
+    )
+    assert site.requests == []
+
+
+def test_connections_go_to_the_checked_address_with_the_host_name_kept(site: LocalSite) -> None:
+    site.page("/story", ARTICLE)
+    resolver = dns({"news.example": ["127.0.0.1"]})  # the only way to reach it: our resolver
+
+    page = fetch(f"http://news.example:{site.port}/story", LOCAL, resolver=resolver)
+
+    assert page.body == ARTICLE and page.final_url == f"http://news.example:{site.port}/story"
+    assert site.requests[0].headers["host"] == f"news.example:{site.port}"
+
+
 def test_the_system_resolver_is_checked_too(site: LocalSite) -> None:
     site.page("/x", ARTICLE)
 

@@ -20,13 +20,10 @@ aiohttp's own exceptions escape on a header over 8 KB or a malformed response,
 and keeps cookies from one fetch to the next; next to extracting the article,
 the saving is small.
 
-Security note: before every request, including each redirect hop, the host is
-resolved and refused if any address is loopback, private, link-local, ... .
-httpx then resolves the host a second time to connect, so a DNS server that
-answers differently the second time (DNS rebinding) can still reach a private
-address. Closing that gap needs the check at connection time (a custom httpcore
-network backend); until then, do not rely on this guard alone where an internal
-network holds secrets.
+Security: before every request, including each redirect hop, the host is
+resolved and refused if any address is loopback, private, link-local, ... ; and
+connections go only to the addresses so checked (:mod:`redline._netguard`), so
+a DNS server answering differently the second time (DNS rebinding) gets nowhere.
 """
 
 from __future__ import annotations
@@ -35,11 +32,9 @@ import asyncio
 import contextlib
 import functools
 import http.cookiejar
-import ipaddress
 import logging
-import socket
 import ssl
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -49,10 +44,10 @@ from protego import Protego
 
 from . import _robots
 from ._charset import decode_html
+from ._netguard import AddressGuard, Resolver, guarded_transport
 from ._politeness import HostLimiter, retry_after
 from .config import FetchConfig
 from .errors import (
-    BlockedAddressError,
     ConnectError,
     ContentTypeError,
     FetchError,
@@ -67,10 +62,6 @@ __all__ = ["Fetcher", "Page", "Resolver"]
 
 log = logging.getLogger(__name__)
 
-Resolver = Callable[[str], Awaitable[Sequence[str]]]
-"""Resolves a host name to the IP addresses (as strings) a connection could use."""
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _T = TypeVar("_T")
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -89,14 +80,6 @@ _ARCHIVED_HEADERS = (
     "expires",
     "age",
     "link",
-)
-_BLOCKED_KINDS = (
-    ("is_unspecified", "an unspecified"),
-    ("is_loopback", "a loopback"),
-    ("is_link_local", "a link-local"),
-    ("is_multicast", "a multicast"),
-    ("is_reserved", "a reserved"),
-    ("is_private", "a private"),
 )
 
 
@@ -204,7 +187,7 @@ class Fetcher:
     ) -> None:
         self._config = config
         self._transport = transport
-        self._resolve = resolver or _resolve_with_getaddrinfo
+        self._guard = AddressGuard(resolver, allow_private_networks=config.allow_private_networks)
         self._limiter = HostLimiter(
             config.concurrency, config.per_host_concurrency, config.per_host_delay
         )
@@ -216,12 +199,11 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self._client = httpx.AsyncClient(
-            transport=self._transport,
+            transport=self._transport or guarded_transport(self._guard, _tls_context()),
             follow_redirects=False,
             timeout=self._config.timeout,
             headers={"User-Agent": self._config.user_agent, "Accept": _ACCEPT},
             cookies=_cookieless_jar(),
-            verify=_tls_context(),
         )
         return self
 
@@ -377,27 +359,12 @@ class Fetcher:
         return _robots.rules_from(status, body), True
 
     async def _refuse_blocked_address(self, url: httpx.URL) -> None:
-        """Raise BlockedAddressError unless every address of the host is public."""
-        if self._config.allow_private_networks:
-            return
-        for address in await self._addresses_of(url.raw_host.decode("ascii")):
-            kind = _blocked_kind(address)
-            if kind is not None:
-                raise BlockedAddressError(
-                    f"refusing to fetch {url}: {address} is {kind} address"
-                    " (set [fetch] allow_private_networks = true to allow)"
-                )
+        """Raise BlockedAddressError unless every address of the host is allowed.
 
-    async def _addresses_of(self, host: str) -> list[IPAddress]:
-        with contextlib.suppress(ValueError):
-            return [ipaddress.ip_address(host)]
-        try:
-            addresses = await self._resolve(host)
-        except OSError as exc:
-            raise ConnectError(f"cannot resolve {host}: {exc.strerror or exc}") from exc
-        if not addresses:
-            raise ConnectError(f"cannot resolve {host}: no addresses")
-        return [ipaddress.ip_address(address) for address in addresses]
+        The connection checks again (see _netguard); checking here first names the URL.
+        """
+        if not self._guard.allow_private_networks:
+            await self._guard.addresses(url.host, refusing=f"fetch {url}")
 
     async def _read_page(
         self, url: str, response: httpx.Response, validators: _Validators, limit: _TimeLimit
@@ -588,22 +555,6 @@ def _declared_length(response: httpx.Response) -> int | None:
         return int(response.headers["Content-Length"])
     except (KeyError, ValueError):
         return None
-
-
-def _blocked_kind(address: IPAddress) -> str | None:
-    """What makes ``address`` off limits ("a loopback", ...), or None if it is public."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    for attribute, kind in _BLOCKED_KINDS:
-        if getattr(address, attribute):
-            return kind
-    return None if address.is_global else "a non-global"
-
-
-async def _resolve_with_getaddrinfo(host: str) -> list[str]:
-    """The default :data:`Resolver`: the system's resolver, off the event loop."""
-    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    return [str(info[4][0]) for info in infos]
 
 
 def _cookieless_jar() -> http.cookiejar.CookieJar:

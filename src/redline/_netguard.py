@@ -1,0 +1,155 @@
+"""The address guard: redline connects only to public addresses, and only to those it checked.
+
+A shared redline must not be aimed at its own network (cloud metadata, admin
+pages). :class:`AddressGuard` resolves a host and refuses it if any address
+is loopback, private, link-local, multicast, reserved or otherwise not
+global. Checking before a request is not enough: the HTTP client would resolve
+the host again to connect, and a DNS server that answers differently the second
+time (DNS rebinding) would get through. So the transport :func:`guarded_transport`
+builds connects through :class:`GuardedBackend`, which resolves once, checks,
+and connects to exactly the addresses it checked; TLS still verifies the
+certificate against the host name (httpcore passes it as the server name).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+import ssl
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+
+import httpcore
+import httpx
+
+from .errors import BlockedAddressError, ConnectError
+
+__all__ = ["AddressGuard", "GuardedBackend", "Resolver", "guarded_transport"]
+
+Resolver = Callable[[str], Awaitable[Sequence[str]]]
+"""Resolves a host name to the IP addresses (as strings) a connection could use."""
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_BLOCKED_KINDS = (
+    ("is_unspecified", "an unspecified"),
+    ("is_loopback", "a loopback"),
+    ("is_link_local", "a link-local"),
+    ("is_multicast", "a multicast"),
+    ("is_reserved", "a reserved"),
+    ("is_private", "a private"),
+)
+# httpx's own defaults (httpx.Limits()), which a pool built here must keep
+_MAX_CONNECTIONS, _MAX_KEEPALIVE, _KEEPALIVE_SECONDS = 100, 20, 5.0
+
+
+class AddressGuard:
+    """Resolves hosts and refuses non-public addresses unless private networks are allowed."""
+
+    def __init__(self, resolve: Resolver | None, *, allow_private_networks: bool) -> None:
+        self._resolve = resolve or resolve_with_getaddrinfo
+        self.allow_private_networks = allow_private_networks
+
+    async def addresses(self, host: str, *, refusing: str) -> list[IPAddress]:
+        """The addresses of ``host``, every one allowed; ``refusing`` names the act refused.
+
+        Raises:
+            BlockedAddressError: an address is not public (and private networks are not allowed).
+            ConnectError: the host does not resolve.
+        """
+        addresses = await self._addresses_of(host)
+        if self.allow_private_networks:
+            return addresses
+        for address in addresses:
+            kind = blocked_kind(address)
+            if kind is not None:
+                raise BlockedAddressError(
+                    f"refusing to {refusing}: {address} is {kind} address"
+                    " (set [fetch] allow_private_networks = true to allow)"
+                )
+        return addresses
+
+    async def _addresses_of(self, host: str) -> list[IPAddress]:
+        with contextlib.suppress(ValueError):
+            return [ipaddress.ip_address(host.strip("[]"))]
+        try:
+            addresses = await self._resolve(host)
+        except OSError as exc:
+            raise ConnectError(f"cannot resolve {host}: {exc.strerror or exc}") from exc
+        if not addresses:
+            raise ConnectError(f"cannot resolve {host}: no addresses")
+        return [ipaddress.ip_address(address) for address in addresses]
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network, connecting only to addresses the guard resolved and allowed."""
+
+    def __init__(self, guard: AddressGuard) -> None:
+        self._guard = guard
+        self._network = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self._guard.addresses(host, refusing=f"connect to {host}")
+        failure: httpcore.ConnectError | None = None
+        for address in addresses:  # in the resolver's order, as a plain connect would
+            try:
+                return await self._network.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                failure = exc
+        assert failure is not None  # the guard returns at least one address
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("redline connects over TCP only")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._network.sleep(seconds)
+
+
+def guarded_transport(guard: AddressGuard, tls: ssl.SSLContext) -> httpx.AsyncHTTPTransport:
+    """httpx's transport, its connection pool connecting through a :class:`GuardedBackend`.
+
+    httpx takes no network backend, so its pool is replaced by one built as httpx
+    builds it (same limits), with the guarded backend; tests/test_fetch.py checks
+    that connections go through it.
+    """
+    transport = httpx.AsyncHTTPTransport(verify=tls)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=tls,
+        max_connections=_MAX_CONNECTIONS,
+        max_keepalive_connections=_MAX_KEEPALIVE,
+        keepalive_expiry=_KEEPALIVE_SECONDS,
+        network_backend=GuardedBackend(guard),
+    )
+    return transport
+
+
+def blocked_kind(address: IPAddress) -> str | None:
+    """What makes ``address`` off limits ("a loopback", ...), or None if it is public."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    for attribute, kind in _BLOCKED_KINDS:
+        if getattr(address, attribute):
+            return kind
+    return None if address.is_global else "a non-global"
+
+
+async def resolve_with_getaddrinfo(host: str) -> list[str]:
+    """The default :data:`Resolver`: the system's resolver, off the event loop."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
