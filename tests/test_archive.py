@@ -422,3 +422,17 @@ def test_the_hold_can_be_turned_off(database_url: str, story: Story, clock: Cloc
         check(opened, clock)
         story.paragraphs = PARAGRAPHS[:2]
         assert check(opened, clock) is CheckOutcome.NEW_VERSION
+
+
+def test_a_bug_re_extracting_the_stored_page_does_not_stop_the_check(
+    redline: Redline, story: Story, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    redline.add([story.url])
+    check(redline, clock)
+
+    def broken(capture: object) -> str:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(extraction, "EXTRACTOR_VERSION", "upgraded")
+    monkeypatch.setattr("redline.checking.capture_html", broken)
+    assert check(redline, clock) is CheckOutcome.UNCHANGED  # compared with the stored text

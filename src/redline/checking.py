@@ -172,6 +172,9 @@ class CheckPass:
             again = await self.extraction.extract(capture_html(capture), capture.url, self.config)
         except ExtractionError:
             return None
+        except Exception:  # compare with the stored text, as without an archived page
+            log.exception("re-extracting the stored page of %s failed", capture.url)
+            return None
         return capture.version, again
 
     def _planner(self, seen: Observation) -> Planner:
