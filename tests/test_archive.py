@@ -371,7 +371,10 @@ def test_cli_reextracts_and_exports(
     exported = runner.invoke(cli, [*base, "export", "--warc", str(warc)])
     assert exported.exit_code == 0 and "wrote 1 response record(s)" in exported.output
     with warc.open("rb") as stream:
-        assert [r.rec_type for r in ArchiveIterator(stream)] == ["warcinfo", "response"]
+        records = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Filename")) for r in ArchiveIterator(stream)
+        ]
+        assert records == [("warcinfo", "news.warc.gz"), ("response", None)]
 
     nowhere = runner.invoke(cli, [*base, "export", "--warc", str(tmp_path / "no" / "x.warc.gz")])
     assert nowhere.exit_code == 2

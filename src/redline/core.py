@@ -361,7 +361,8 @@ class Redline:
         Returns how many response records were written.
         """
         captures = self._archive.iter_captures(self._archived_ids(refs, source))
-        return write_warc(captures, stream, filename=getattr(stream, "name", "redline.warc.gz"))
+        filename = Path(str(getattr(stream, "name", "redline.warc.gz"))).name
+        return write_warc(captures, stream, filename=filename)
 
     def _archived_ids(self, refs: Sequence[str | int], source: str | None) -> list[int]:
         if refs:
