@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from email.utils import format_datetime
 from html.parser import HTMLParser
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.exc import DBAPIError
 
+from redline.extract import ExtractedArticle
 from redline.store import Store
 from redline.store.tables import VersionRow
 from redline.web import pages
@@ -181,6 +183,22 @@ def test_a_version_without_an_archived_page_links_none(archive: Served) -> None:
     missing = archive.client.get(f"{version}/page")
     assert missing.status_code == 404
     assert "has no archived page for version 0" in missing.text
+
+
+def test_a_re_extracted_version_shows_the_text_it_replaced(
+    archive: Served, database_url: str
+) -> None:
+    store = Store.open(database_url)
+    repaired = ExtractedArticle("Calm", "Maria Okafor", None, ("Nothing here at all.",), "generic")
+    replaced_at = NOW - timedelta(hours=1)
+    assert store.replace_text(archive.ids.hostile, 0, repaired, replaced_at)
+    store.close()
+
+    response = archive.client.get(f"/articles/{archive.ids.hostile}/versions/0")
+    page = Links(response.text).words()
+    assert "Nothing here at all." in page  # the text now
+    assert "Earlier extractions of this version" in page and "Nothing here." in page
+    assert response.headers["last-modified"] == format_datetime(replaced_at, usegmt=True)
 
 
 def test_the_sources_page_and_a_source_page(archive: Served) -> None:

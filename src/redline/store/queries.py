@@ -36,13 +36,14 @@ from ..errors import NotFoundError
 from ..model import Article, Version
 from .search_tables import SEARCH_COLUMN, SEARCH_TABLE
 from .store import _to_article, _to_version
-from .tables import ArticleRow, SourceRow, VersionRow
+from .tables import ArticleRow, ReplacedTextRow, SourceRow, VersionRow
 
 __all__ = [
     "MAX_SEARCH_TERMS",
     "Archive",
     "Change",
     "Page",
+    "ReplacedText",
     "SearchHit",
     "VersionInfo",
     "search_terms",
@@ -103,6 +104,17 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class ReplacedText:
+    """A version's text as an earlier extractor made it, before a re-extraction replaced it."""
+
+    replaced_at: datetime
+    extractor_version: str
+    title: str
+    byline: str | None
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a listing, newest first; ``next_before`` continues it (None: the end)."""
 
@@ -159,6 +171,26 @@ class Archive:
             if row is None:
                 raise NotFoundError(f"article {article_id} has no version {number}")
             return _to_version(row)
+
+    def replaced_texts(self, article_id: int, number: int) -> list[ReplacedText]:
+        """The texts re-extraction replaced in a version, the latest replacement first."""
+        query = (
+            select(ReplacedTextRow)
+            .join(VersionRow, VersionRow.id == ReplacedTextRow.version_id)
+            .where(VersionRow.article_id == article_id, VersionRow.number == number)
+            .order_by(ReplacedTextRow.replaced_at.desc(), ReplacedTextRow.id.desc())
+        )
+        with self._sessions() as session:
+            return [
+                ReplacedText(
+                    row.replaced_at,
+                    row.extractor_version,
+                    row.title,
+                    row.byline,
+                    tuple(row.paragraphs),
+                )
+                for row in session.scalars(query)
+            ]
 
     def versions_by_id(self, ids: Sequence[int]) -> dict[int, Version]:
         """The versions with these ids, by id."""

@@ -117,14 +117,16 @@ def version(request: Request) -> Response:
     archive = web(request).archive
     found = archive.article(path_int(request, "article_id"))
     shown = archive.version(found.id, path_int(request, "number"))
-    archived = web(request).pages.has_capture(found.id, shown.number)
+    replaced = archive.replaced_texts(found.id, shown.number)
     return page(
         request,
         "version.html",
-        last_modified=shown.seen_at,
+        # a re-extraction changes the text after it was seen
+        last_modified=replaced[0].replaced_at if replaced else shown.seen_at,
         article=found,
         version=shown,
-        archived=archived,
+        archived=web(request).pages.has_capture(found.id, shown.number),
+        replaced=replaced,
     )
 
 
