@@ -229,3 +229,29 @@ def test_extract_shows_the_result_and_the_path_that_produced_it(
     fetched = json.loads(run("extract", site.url("/live"), "--json").output)
     assert fetched["paragraphs"] == generic["paragraphs"]
     assert run("extract", "notaurl").exit_code == 2
+
+
+def test_extract_tries_a_rule_from_the_command_line_and_prints_it_for_the_config(
+    run: Run, tmp_path: Path
+) -> None:
+    saved = tmp_path / "page.html"
+    saved.write_text(render_page(STORY, FIRST_EDITION, 1))
+    url = "https://gazette.example/a"
+    last = STORY.paragraphs[-1]
+    tried = run("extract", str(saved), "--url", url, "--body", ".article-body", "--drop", "p + p")
+    assert tried.exit_code == 0, tried.output
+    assert "Method:    site:gazette.example" in tried.output
+    assert last not in tried.output  # dropped by the rule's "p + p"
+    snippet = tried.output.split("for your config file:\n", 1)[1]
+    assert snippet.strip() == (
+        '[[sites]]\nhost = "gazette.example"\nbody = ".article-body"\ndrop = ["p + p"]'
+    )
+    config = tmp_path / "mine.toml"
+    config.write_text(snippet)  # pasted as printed, it is a valid config with the same effect
+    pasted = CliRunner().invoke(cli, ["--config", str(config), "extract", str(saved), "--url", url])
+    assert pasted.output == tried.output.split("\nThe rule tried", 1)[0]
+
+    invalid = run("extract", str(saved), "--url", url, "--body", "div[")
+    assert invalid.exit_code == 2 and "invalid CSS selector 'div['" in invalid.output
+    no_host = run("extract", str(saved), "--drop", ".promo")
+    assert no_host.exit_code == 2 and "give --url for a saved page" in no_host.output

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -21,7 +22,7 @@ from rich.table import Table
 from ._version import __version__
 from .cli_archive import export, reextract
 from .cli_sources import source
-from .config import load_config
+from .config import SiteRule, load_config, rule_toml, site_rule
 from .core import Redline, utc_now
 from .demo import run_demo
 from .diff import diff_to_json, render_html, render_text
@@ -330,17 +331,36 @@ def feed(article: str, output: Any) -> None:
 @cli.command()
 @click.argument("page", metavar="URL|FILE")
 @click.option("--url", help="For a FILE: the URL it was saved from (picks the [[sites]] rule).")
+@click.option("--title", "title_selector", metavar="CSS", help="Try a rule: the headline.")
+@click.option("--body", "body_selector", metavar="CSS", help="Try a rule: the article body.")
+@click.option("--byline", "byline_selector", metavar="CSS", help="Try a rule: the author(s).")
+@click.option("--drop", multiple=True, metavar="CSS", help="Try a rule: remove these first.")
 @json_option
-def extract(page: str, url: str | None, as_json: bool) -> None:
+def extract(
+    page: str,
+    url: str | None,
+    title_selector: str | None,
+    body_selector: str | None,
+    byline_selector: str | None,
+    drop: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Show what the extractor makes of a page, and which rule or path produced it.
 
+    With --title, --body, --byline or --drop it tries a [[sites]] rule for the
+    page's host first, and prints it ready to paste into your config.
+
     \b
-    Example, to try a [[sites]] rule before relying on it:
+    Examples:
         redline --config mine.toml extract https://www.example.com/news/story
+        redline extract saved.html --url https://www.example.com/news/x --drop .promo
     """
-    found = _redline().extract(page, url=url)
+    selectors = {"title": title_selector, "body": body_selector, "byline": byline_selector}
+    rule = _trial_rule(page, url, selectors, drop)
+    found = _redline().extract(page, url=url, rule=rule)
     if as_json:
-        _print_json(dataclasses.asdict(found) | {"text": found.text})
+        trial = {"rule": rule_toml(rule)} if rule else {}
+        _print_json(dataclasses.asdict(found) | {"text": found.text} | trial)
         return
     click.echo(f"Headline:  {found.title}")
     click.echo(f"Byline:    {found.byline or '-'}")
@@ -350,6 +370,21 @@ def extract(page: str, url: str | None, as_json: bool) -> None:
     click.echo(f"Paragraphs ({len(found.paragraphs)}):")
     for number, paragraph in enumerate(found.paragraphs, 1):
         click.echo(f"  {number:>3}. {paragraph}")
+    if rule is not None:
+        click.echo(f"\nThe rule tried, for your config file:\n{rule_toml(rule)}")
+
+
+def _trial_rule(
+    page: str, url: str | None, selectors: dict[str, str | None], drop: tuple[str, ...]
+) -> SiteRule | None:
+    """The [[sites]] rule the extract options describe, for the page's host; None if none."""
+    chosen = {key: value for key, value in selectors.items() if value is not None}
+    if not chosen and not drop:
+        return None
+    host = urlsplit(url or page).hostname
+    if not host:
+        raise click.UsageError("a rule needs the page's host: give --url for a saved page")
+    return site_rule({"host": host, **chosen, "drop": list(drop)})
 
 
 @cli.command()

@@ -8,6 +8,7 @@ than a clear message.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -29,6 +30,8 @@ __all__ = [
     "VersionPolicy",
     "load_config",
     "parse_duration",
+    "rule_toml",
+    "site_rule",
 ]
 
 DEFAULT_USER_AGENT = (
@@ -242,6 +245,26 @@ def _fraction(table: Mapping[str, Any], key: str, default: float, where: str) ->
     if not 0 <= value < 1:
         raise ConfigError(f"{where} {key}: must be at least 0 and below 1")
     return value
+
+
+def site_rule(table: Mapping[str, Any]) -> SiteRule:
+    """A ``[[sites]]`` rule from its settings, checked as the config file's are.
+
+    Raises:
+        ConfigError: no host, an unknown setting, or an invalid CSS selector.
+    """
+    return _site_rule(table)
+
+
+def rule_toml(rule: SiteRule) -> str:
+    """``rule`` as the ``[[sites]]`` table to paste into a config file."""
+    lines = ["[[sites]]", f"host = {json.dumps(rule.host)}"]
+    for key in ("title", "body", "byline"):
+        if (selector := getattr(rule, key)) is not None:
+            lines.append(f"{key} = {json.dumps(selector)}")
+    if rule.drop:
+        lines.append(f"drop = [{', '.join(json.dumps(selector) for selector in rule.drop)}]")
+    return "\n".join(lines)
 
 
 def _site_rule(table: object) -> SiteRule:

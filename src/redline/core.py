@@ -24,7 +24,7 @@ import httpx
 
 from ._robots import RobotsMemory
 from .checking import INLINE_EXTRACTIONS, CheckPass, ExtractionPool
-from .config import Config
+from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
 from .errors import NotFoundError
 from .extract import ExtractedArticle, extract_article
@@ -151,17 +151,21 @@ class Redline:
         """The article's latest checks, newest first: when, what came of it, any error."""
         return self.store.checks(self.article(ref).id, limit=limit)
 
-    def extract(self, url_or_file: str, *, url: str | None = None) -> ExtractedArticle:
+    def extract(
+        self, url_or_file: str, *, url: str | None = None, rule: SiteRule | None = None
+    ) -> ExtractedArticle:
         """What the extractor makes of a page: fetched from a URL, or read from a file.
 
         The page's rules (``[[sites]]``) apply as in a check, so a rule's effect
-        shows at once; ``method`` says which path produced the result. For a
-        file, ``url`` says where it came from (which rule applies).
+        shows at once; ``rule``, tried first, is one not yet in the config.
+        ``method`` says which path produced the result. For a file, ``url``
+        says where it came from (which rule applies).
         """
+        rules = (rule, *self.config.sites) if rule else self.config.sites
         path = Path(url_or_file)
         if path.is_file():
             address = canonical_url(url) if url else path.resolve().as_uri()
-            return extract_article(path.read_bytes(), address, rules=self.config.sites)
+            return extract_article(path.read_bytes(), address, rules=rules)
         url = canonical_url(url_or_file)
 
         async def fetch() -> Page:
@@ -169,7 +173,7 @@ class Redline:
                 return await fetcher.fetch(url)
 
         page = asyncio.run(fetch())
-        return extract_article(page.text, page.final_url, rules=self.config.sites)
+        return extract_article(page.text, page.final_url, rules=rules)
 
     # Sources
 
