@@ -7,6 +7,7 @@ Every request is recorded, so tests can assert what was sent.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,18 @@ class Route:
 
 
 Handler = Callable[[Request], Route]
+
+
+class _Server(ThreadingHTTPServer):
+    """Quiet when a client drops a connection (a size cap, a closed pool): clients do that.
+
+    The default prints the traceback to stderr, which lands in the output of a CLI
+    command under test (CliRunner captures stderr) and breaks its JSON.
+    """
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class LocalSite:
@@ -56,7 +69,7 @@ class LocalSite:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server = _Server(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(
