@@ -10,8 +10,9 @@ import pytest
 from starlette.routing import Route
 
 from redline.diff import diff_to_json, diff_versions
+from redline.extract import ExtractedArticle
 from redline.store import Store
-from webarchive import ADDED, HOSTILE_URL, Served, served
+from webarchive import ADDED, HOSTILE_URL, NOW, Served, served
 
 
 @pytest.fixture
@@ -162,3 +163,17 @@ def test_the_openapi_description_names_the_prefix(database_url: str) -> None:
     with served(database_url, root_path="/archive") as opened:
         document = get(opened, "/archive/api/openapi.json")
     assert document["servers"] == [{"url": "/archive"}]
+
+
+def test_a_re_extraction_moves_last_modified_so_no_stale_304(
+    archive: Served, database_url: str
+) -> None:
+    path = f"/api/articles/{archive.ids.bridge}/versions/0"
+    seen = archive.client.get(path).headers["last-modified"]
+    assert archive.client.get(path, headers={"If-Modified-Since": seen}).status_code == 304
+    store = Store.open(database_url)
+    repaired = ExtractedArticle("Bridge", None, None, ("A repaired text.",), "generic")
+    assert store.replace_text(archive.ids.bridge, 0, repaired, NOW)
+    store.close()
+    again = archive.client.get(path, headers={"If-Modified-Since": seen})
+    assert again.status_code == 200 and again.json()["paragraphs"] == ["A repaired text."]

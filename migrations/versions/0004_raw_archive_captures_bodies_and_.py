@@ -86,6 +86,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_replaced_texts_version_id"), ["version_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_replaced_texts_replaced_at"), ["replaced_at"], unique=False
+        )
 
     with op.batch_alter_table("checks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("content_hash", sa.String(length=64), nullable=True))
@@ -96,6 +99,7 @@ def downgrade() -> None:
         batch_op.drop_column("content_hash")
 
     with op.batch_alter_table("replaced_texts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_replaced_texts_replaced_at"))
         batch_op.drop_index(batch_op.f("ix_replaced_texts_version_id"))
 
     op.drop_table("replaced_texts")

@@ -172,6 +172,11 @@ class Archive:
                 raise NotFoundError(f"article {article_id} has no version {number}")
             return _to_version(row)
 
+    def last_replaced(self) -> datetime | None:
+        """When re-extraction last replaced a version's text anywhere, if ever."""
+        with self._sessions() as session:
+            return session.scalar(select(func.max(ReplacedTextRow.replaced_at)))
+
     def replaced_texts(self, article_id: int, number: int) -> list[ReplacedText]:
         """The texts re-extraction replaced in a version, the latest replacement first."""
         query = (

@@ -197,7 +197,8 @@ class ReplacedTextRow(Base):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("versions.id", ondelete="CASCADE"), index=True
     )
-    replaced_at: Mapped[datetime]
+    # the latest re-extraction bounds the web archive's Last-Modified (web/state.py)
+    replaced_at: Mapped[datetime] = mapped_column(index=True)
     title: Mapped[str] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
     published: Mapped[str | None] = mapped_column(String(64))

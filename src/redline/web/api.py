@@ -25,7 +25,7 @@ from ..store.queries import Change, Page, SearchHit, VersionInfo, search_terms
 from .http import cached_response, cursor_param, limit_param, path_int
 from .openapi import openapi_document
 from .pages import search_query
-from .state import web
+from .state import modified, web
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "routes"]
 
@@ -42,7 +42,7 @@ def json_response(
 ) -> Response:
     """``data`` as JSON that answers conditional requests."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return cached_response(request, body, JSON, last_modified=last_modified)
+    return cached_response(request, body, JSON, last_modified=modified(request, last_modified))
 
 
 def _iso(moment: datetime) -> str:

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from ..feeds import Channel, add_change
 from ..store.queries import Change
 from .http import cached_response, path_int, relative_path
-from .state import web
+from .state import modified, web
 
 __all__ = ["FEED_SIZE", "routes"]
 
@@ -102,7 +102,8 @@ def _feed(
             link=diff_link,
         )
     body = channel.rss() if kind == "xml" else channel.atom()
-    return cached_response(request, body, _MEDIA_TYPES[kind], last_modified=newest)
+    last_modified = modified(request, newest)
+    return cached_response(request, body, _MEDIA_TYPES[kind], last_modified=last_modified)
 
 
 def _absolute(request: Request, route: str, /, **params: object) -> str:

@@ -121,8 +121,7 @@ def version(request: Request) -> Response:
     return page(
         request,
         "version.html",
-        # a re-extraction changes the text after it was seen
-        last_modified=replaced[0].replaced_at if replaced else shown.seen_at,
+        last_modified=shown.seen_at,  # or a later re-extraction (see state.modified)
         article=found,
         version=shown,
         archived=web(request).pages.has_capture(found.id, shown.number),

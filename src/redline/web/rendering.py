@@ -15,6 +15,7 @@ from starlette.responses import Response
 from ..diff import ArticleDiff, render_html
 from ..timefmt import approximately, format_time
 from .http import cached_response, relative_path
+from .state import modified
 
 __all__ = ["HTML", "page", "render"]
 
@@ -70,5 +71,5 @@ def page(
     """The rendered page as a response that answers conditional requests."""
     body = render(request, template, **context).encode()
     return cached_response(
-        request, body, HTML, last_modified=last_modified, status_code=status_code
+        request, body, HTML, last_modified=modified(request, last_modified), status_code=status_code
     )

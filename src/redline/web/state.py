@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,7 +14,7 @@ from ..store import ArchiveStore
 from ..store.queries import Archive, Change, Page
 from .diffs import DiffCache
 
-__all__ = ["Web", "web"]
+__all__ = ["Web", "modified", "web"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,18 @@ class Web:
             raise HTTPException(
                 400, "before= names no change: start again from the first page"
             ) from exc
+
+
+def modified(request: Request, at: datetime | None) -> datetime | None:
+    """``at``, or the last re-extraction if later: texts, diffs and feeds change with it.
+
+    A response's Last-Modified must move when its content does, or a client asking
+    If-Modified-Since keeps a text that re-extraction repaired.
+    """
+    if at is None:
+        return None
+    replaced = web(request).archive.last_replaced()
+    return at if replaced is None else max(at, replaced)
 
 
 def web(request: Request) -> Web:
