@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from handclock import Clock
 from localsite import LocalSite
 
 POSTGRES_URL = os.environ.get("REDLINE_TEST_POSTGRES_URL")
@@ -43,3 +44,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL: set REDLINE_TEST_POSTGRES_URL to run (.ci/run does)")
     return _empty_postgres(POSTGRES_URL)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The clock a test's Redline reads, moved by hand."""
+    return Clock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from warcio.archiveiterator import ArchiveIterator
 
 import redline.extract as extraction
+from handclock import Clock
 from localsite import LocalSite, Request, Route
 from redline import CheckOutcome, Config, FetchConfig, Redline, SiteRule
 from redline.cli import cli
@@ -31,14 +32,6 @@ PARAGRAPHS = (
 )
 # a paragraph of another story inside the article: generic extraction takes it as text
 PROMO = "The old ferry terminal will close for repairs over the winter months, port officials say."
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class Story:
@@ -81,11 +74,6 @@ def open_redline(database_url: str, clock: Clock, *rules: SiteRule, **policy: fl
 
 
 DROP_PROMO = SiteRule(host="127.0.0.1", drop=(".extra",))
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

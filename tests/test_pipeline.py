@@ -6,36 +6,19 @@ import dataclasses
 import itertools
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import feedparser
 import pytest
 from click.testing import CliRunner
 
+from handclock import Clock
 from localsite import LocalSite, Request, Route
 from redline import CheckOutcome, Config, FetchConfig, Redline
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, Story, render_page
 
 STORY = FIRST_EDITION[0]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

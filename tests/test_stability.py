@@ -26,12 +26,12 @@ import random
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import lxml.html
 import pytest
 
+from handclock import Clock
 from localsite import LocalSite, Request, Route
 from redline import CheckOutcome, Config, FetchConfig, Redline, Version
 from redline.config import VersionPolicy
@@ -46,19 +46,6 @@ Edit = Callable[[str], str]
 
 def unedited(text: str) -> str:
     return text
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 # --- the noise a real site renders around an unchanged article ------------------
@@ -512,11 +499,6 @@ def open_redline(database_url: str, clock: Clock) -> Redline:
     )
     config = Config(fetch=fetch)
     return Redline.open(database_url, config, clock=clock, random=lambda: 0.5)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

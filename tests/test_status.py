@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from handclock import Clock
 from localsite import LocalSite
 from redline import Config, FetchConfig, Redline
 from redline.cli import cli
@@ -17,14 +18,6 @@ from redline.demo import FIRST_EDITION, render_page
 T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
 CONFIG = Config(fetch=FetchConfig(allow_private_networks=True, per_host_delay=0))
 LINKS_ONLY = "<html><body>" + "".join(f'<a href="/{n}">Story {n}</a>' for n in range(30))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def test_status_counts_per_source_and_raises_the_alarms(site: LocalSite, tmp_path: Path) -> None:
