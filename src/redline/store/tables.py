@@ -112,7 +112,22 @@ class SourceRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
-class VersionRow(Base):
+class _ExtractedText:
+    """The columns of an extracted text: a version's, and one a re-extraction replaced."""
+
+    title: Mapped[str] = mapped_column(Text)
+    byline: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(64))
+    paragraphs: Mapped[list[str]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    extractor_version: Mapped[str] = mapped_column(String(32))
+
+    TEXT_COLUMNS = (
+        "title", "byline", "published", "paragraphs", "content_hash", "extractor_version"
+    )  # fmt: skip
+
+
+class VersionRow(_ExtractedText, Base):
     __tablename__ = "versions"
     __table_args__ = (
         UniqueConstraint("article_id", "number", name="uq_versions_article_id_number"),
@@ -127,12 +142,6 @@ class VersionRow(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     number: Mapped[int]
     seen_at: Mapped[datetime]
-    title: Mapped[str] = mapped_column(Text)
-    byline: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[str | None] = mapped_column(String(64))
-    paragraphs: Mapped[list[str]] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    extractor_version: Mapped[str] = mapped_column(String(32))
     # the article's source, copied: a source's changes are then one index range (0005)
     source: Mapped[str | None] = mapped_column(String(200))
 
@@ -188,7 +197,7 @@ class CaptureRow(Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
 
 
-class ReplacedTextRow(Base):
+class ReplacedTextRow(_ExtractedText, Base):
     """A version's text as an earlier extractor (or site rule) made it, before a re-extraction."""
 
     __tablename__ = "replaced_texts"
@@ -199,9 +208,3 @@ class ReplacedTextRow(Base):
     )
     # the latest re-extraction bounds the web archive's Last-Modified (web/state.py)
     replaced_at: Mapped[datetime] = mapped_column(index=True)
-    title: Mapped[str] = mapped_column(Text)
-    byline: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[str | None] = mapped_column(String(64))
-    paragraphs: Mapped[list[str]] = mapped_column(JSON)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    extractor_version: Mapped[str] = mapped_column(String(32))

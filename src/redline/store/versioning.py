@@ -100,18 +100,8 @@ def replace_version_text(
     if digest == row.content_hash:
         row.extractor_version = extracted.extractor_version
         return False
-    session.add(
-        ReplacedTextRow(
-            version_id=row.id,
-            replaced_at=now,
-            title=row.title,
-            byline=row.byline,
-            published=row.published,
-            paragraphs=row.paragraphs,
-            content_hash=row.content_hash,
-            extractor_version=row.extractor_version,
-        )
-    )
+    earlier = {name: getattr(row, name) for name in VersionRow.TEXT_COLUMNS}
+    session.add(ReplacedTextRow(version_id=row.id, replaced_at=now, **earlier))
     row.title, row.byline, row.published = extracted.title, extracted.byline, extracted.published
     row.paragraphs, row.content_hash = list(extracted.paragraphs), digest
     row.extractor_version = extracted.extractor_version
