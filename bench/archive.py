@@ -31,9 +31,8 @@ import zstandard
 from sqlalchemy import func, select
 
 from redline.extract import extract_article
-from redline.model import ArticleStatus
-from redline.schedule import NextCheck
-from redline.store import ArchiveStore, Observation, Store
+from redline.model import ArticleStatus, NextCheck, Observation
+from redline.store import ArchiveStore, Store
 from redline.store.archive import COMPRESSION_LEVEL, MAX_CHAIN
 from redline.store.tables import BodyRow, VersionRow
 

@@ -32,9 +32,8 @@ from redline.config import FetchConfig
 from redline.demo import FIRST_EDITION, DemoSite, Story
 from redline.extract import EXTRACTOR_VERSION, extract_article
 from redline.fetch import Fetcher, Page
-from redline.model import ArticleStatus
-from redline.schedule import NextCheck
-from redline.store import Observation, Store
+from redline.model import ArticleStatus, NextCheck, Observation
+from redline.store import Store
 
 FETCH = FetchConfig(allow_private_networks=True, per_host_delay=0, per_host_concurrency=16)
 CONFIG_TOML = (

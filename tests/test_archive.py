@@ -18,10 +18,9 @@ from localsite import LocalSite, Request, Route
 from redline import CheckOutcome, Config, FetchConfig, Redline, SiteRule
 from redline.cli import cli
 from redline.config import VersionPolicy
-from redline.extract import ExtractedArticle
-from redline.model import ArticleStatus
-from redline.schedule import NextCheck
-from redline.store import ArchiveStore, Observation, Store
+from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
+from redline.model import ArticleStatus, NextCheck, Observation
+from redline.store import ArchiveStore, Store
 from redline.store.archive import MAX_CHAIN
 from redline.store.tables import BodyRow, ReplacedTextRow
 
@@ -141,7 +140,14 @@ def test_bodies_compress_against_the_previous_one_in_bounded_chains(database_url
         return NextCheck(None, timedelta(hours=1), ArticleStatus.ACTIVE)
 
     for number, page in enumerate(pages):
-        text = ExtractedArticle(f"Version {number}", None, None, ("Text.",), method="generic")
+        text = ExtractedArticle(
+            f"Version {number}",
+            None,
+            None,
+            ("Text.",),
+            method="generic",
+            extractor_version=EXTRACTOR_VERSION,
+        )
         at = Clock()() + timedelta(hours=number)
         seen = Observation(at, 0.1, 200, final_url=article.url, article=text, body=page)
         store.record_check(article.id, seen, hourly)

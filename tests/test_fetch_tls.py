@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-import redline.fetch
+import redline.fetch._fetcher
 from redline.config import FetchConfig
 from redline.errors import ConnectError, FetchError
 from redline.fetch import Fetcher, Page
@@ -73,7 +73,7 @@ def https_port(certificate: tuple[Path, Path]) -> Iterator[int]:
 @pytest.fixture(autouse=True)
 def trust_only(certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     context = ssl.create_default_context(cafile=str(certificate[0]))
-    monkeypatch.setattr(redline.fetch, "_tls_context", lambda: context)
+    monkeypatch.setattr(redline.fetch._fetcher, "_tls_context", lambda: context)
 
 
 async def to_localhost(host: str) -> Sequence[str]:

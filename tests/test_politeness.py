@@ -20,11 +20,11 @@ import httpx
 import pytest
 
 from localsite import LocalSite, Request, Route
-from redline._politeness import MAX_RETRY_AFTER, HostLimiter, parse_retry_after
-from redline._robots import REMEMBER_SECONDS, RobotsMemory
 from redline.config import FetchConfig
 from redline.errors import FetchError, HTTPStatusError
 from redline.fetch import Fetcher, Page
+from redline.fetch._politeness import MAX_RETRY_AFTER, HostLimiter, parse_retry_after
+from redline.fetch._robots import REMEMBER_SECONDS, RobotsMemory
 
 ARTICLE = b"<!DOCTYPE html><html><body><p>Story</p></body></html>"
 POLITE = FetchConfig(allow_private_networks=True, timeout=5.0, per_host_delay=0)

@@ -10,14 +10,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import click
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import update
 
 from localsite import LocalSite, Request, Route
-from redline.cli import RedlineGroup
-from redline.cli_sources import source
+from redline import Redline
+from redline.cli import cli
+from redline.cli._base import Opener
 from redline.config import FetchConfig, ScheduleConfig
 from redline.errors import (
     ConfigError,
@@ -27,7 +27,7 @@ from redline.errors import (
     NotFoundError,
 )
 from redline.fetch import Fetcher
-from redline.model import ArticleStatus, Source
+from redline.model import ArticleStatus
 from redline.sources import (
     FeedFetch,
     FeedResponse,
@@ -497,35 +497,13 @@ def test_removing_a_source_keeps_its_articles(store: Store, sources: SourceStore
 # The commands
 
 
-class StoreFacade:
-    """The :class:`SourceFacade` over a SourceStore, as ``Redline`` is to implement it."""
-
-    def __init__(self, sources: SourceStore) -> None:
-        self._sources = sources
-
-    def add_source(
-        self, name: str, feed_url: str, include: str | None, exclude: str | None
-    ) -> tuple[Source, bool]:
-        return add_source(self._sources, name, feed_url, include, exclude, now=NOW)
-
-    def sources(self) -> list[Source]:
-        return self._sources.sources()
-
-    def remove_source(self, name: str) -> Source:
-        return self._sources.remove(name)
-
-
 @pytest.fixture
-def run(sources: SourceStore) -> Callable[..., Result]:
-    @click.group(cls=RedlineGroup)
-    def root() -> None:
-        """Stands for the ``redline`` command."""
-
-    root.add_command(source)
-    facade = StoreFacade(sources)
+def run(store: Store) -> Callable[..., Result]:
+    """The ``redline source`` command over the test's database, its clock stopped at NOW."""
+    redline = Redline(store, clock=lambda: NOW)
 
     def invoke(*args: str) -> Result:
-        return CliRunner().invoke(root, ["source", *args], obj=lambda: facade)
+        return CliRunner().invoke(cli, ["source", *args], obj=Opener(None, None, redline=redline))
 
     return invoke
 

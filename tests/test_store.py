@@ -11,10 +11,9 @@ from sqlalchemy import inspect, text
 
 from redline.config import VersionPolicy
 from redline.errors import NotFoundError, StoreError
-from redline.extract import ExtractedArticle
-from redline.model import ArticleStatus, CheckOutcome
-from redline.schedule import NextCheck
-from redline.store import Observation, Store, database_url, upgrade_database
+from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
+from redline.model import ArticleStatus, CheckOutcome, NextCheck, Observation
+from redline.store import Store, database_url, upgrade_database
 from redline.store.search_tables import include_name
 from redline.store.tables import Base
 
@@ -24,7 +23,9 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 def content(
     *paragraphs: str, title: str = "Headline", byline: str | None = "Jo Bloggs"
 ) -> ExtractedArticle:
-    return ExtractedArticle(title, byline, None, paragraphs, method="generic")
+    return ExtractedArticle(
+        title, byline, None, paragraphs, method="generic", extractor_version=EXTRACTOR_VERSION
+    )
 
 
 def seen(at: datetime, body: ExtractedArticle | None = None, **facts: object) -> Observation:

@@ -10,7 +10,7 @@ import pytest
 from starlette.routing import Route
 
 from redline.diff import diff_to_json, diff_versions
-from redline.extract import ExtractedArticle
+from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
 from redline.store import Store
 from webarchive import ADDED, HOSTILE_URL, NOW, Served, served
 
@@ -172,7 +172,9 @@ def test_a_re_extraction_moves_last_modified_so_no_stale_304(
     seen = archive.client.get(path).headers["last-modified"]
     assert archive.client.get(path, headers={"If-Modified-Since": seen}).status_code == 304
     store = Store.open(database_url)
-    repaired = ExtractedArticle("Bridge", None, None, ("A repaired text.",), "generic")
+    repaired = ExtractedArticle(
+        "Bridge", None, None, ("A repaired text.",), "generic", EXTRACTOR_VERSION
+    )
     assert store.replace_text(archive.ids.bridge, 0, repaired, NOW)
     store.close()
     again = archive.client.get(path, headers={"If-Modified-Since": seen})

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.exc import DBAPIError
 
-from redline.extract import ExtractedArticle
+from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
 from redline.store import Store
 from redline.store.tables import VersionRow
 from redline.web import pages
@@ -189,7 +189,9 @@ def test_a_re_extracted_version_shows_the_text_it_replaced(
     archive: Served, database_url: str
 ) -> None:
     store = Store.open(database_url)
-    repaired = ExtractedArticle("Calm", "Maria Okafor", None, ("Nothing here at all.",), "generic")
+    repaired = ExtractedArticle(
+        "Calm", "Maria Okafor", None, ("Nothing here at all.",), "generic", EXTRACTOR_VERSION
+    )
     replaced_at = NOW - timedelta(hours=1)
     assert store.replace_text(archive.ids.hostile, 0, repaired, replaced_at)
     store.close()

@@ -18,10 +18,9 @@ import httpx
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-from redline.extract import ExtractedArticle
-from redline.model import ArticleStatus
-from redline.schedule import NextCheck
-from redline.store import Observation, Store
+from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
+from redline.model import ArticleStatus, NextCheck, Observation
+from redline.store import Store
 from redline.web import create_app
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -51,7 +50,9 @@ class Archive:
 
 
 def article(title: str, *paragraphs: str, byline: str | None = "Maria Okafor") -> ExtractedArticle:
-    return ExtractedArticle(title, byline, None, paragraphs, method="generic")
+    return ExtractedArticle(
+        title, byline, None, paragraphs, method="generic", extractor_version=EXTRACTOR_VERSION
+    )
 
 
 def fetched_page(body: ExtractedArticle) -> bytes:

@@ -24,12 +24,12 @@ from datetime import datetime, timedelta
 
 from .config import Config
 from .errors import ExtractionError, FetchError, RedlineError
-from .extract import ExtractedArticle, extract_article
+from .extract import extract_article
 from .fetch import Fetcher
-from .model import Article, CheckResult
+from .model import Article, CheckResult, ExtractedArticle, NextCheck, Observation
 from .reextract import capture_html
-from .schedule import NextCheck, plan_next_check
-from .store import ArchiveStore, Observation, Planner, Store
+from .schedule import plan_next_check
+from .store import ArchiveStore, Planner, Store
 
 __all__ = ["CheckPass", "ExtractionPool"]
 

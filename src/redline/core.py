@@ -8,47 +8,47 @@ and the random source, so tests need no network and never sleep.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import random as random_module
 import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
 import httpx
 
-from ._robots import RobotsMemory
 from .checking import INLINE_EXTRACTIONS, CheckPass, ExtractionPool
 from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
 from .errors import NotFoundError
-from .extract import ExtractedArticle, extract_article
+from .extract import extract_article
 from .feeds import article_feed
-from .fetch import Fetcher, Page, Resolver
-from .model import Article, Capture, CheckRecord, CheckResult, CheckSummary, Source, Version
+from .fetch import Fetcher, Page, Resolver, RobotsMemory
+from .model import (
+    Article,
+    Capture,
+    CheckRecord,
+    CheckResult,
+    CheckSummary,
+    Clock,
+    ExtractedArticle,
+    Source,
+    Version,
+    utc_now,
+)
 from .reextract import ReextractResult, extract_captures, store_reextraction
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
 from .urls import canonical_url
 from .warc import write_warc
 
-__all__ = ["Clock", "Redline", "utc_now"]
-
-log = logging.getLogger("redline")
-
-Clock = Callable[[], datetime]
+__all__ = ["Redline"]
 
 _REEXTRACT_BATCH = 64
 """Articles whose archived pages are re-extracted together: enough to keep every core busy."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Redline:

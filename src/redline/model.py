@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 __all__ = [
     "Article",
@@ -14,9 +15,22 @@ __all__ = [
     "CheckRecord",
     "CheckResult",
     "CheckSummary",
+    "Clock",
+    "ExtractedArticle",
+    "NextCheck",
+    "Observation",
     "Source",
     "Version",
+    "utc_now",
 ]
+
+Clock = Callable[[], datetime]
+"""Tells the time: an aware UTC datetime. Injected everywhere, so tests move it by hand."""
+
+
+def utc_now() -> datetime:
+    """The default :data:`Clock`: the system's time, in UTC."""
+    return datetime.now(UTC)
 
 
 class ArticleStatus(enum.StrEnum):
@@ -155,3 +169,67 @@ class Source:
     """Articles tracked under this source's name (those added by hand with it too)."""
     active_count: int
     """Those of them still being checked."""
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """An article as extracted from one render of its page."""
+
+    title: str
+    """The headline ("" if the page states none)."""
+    byline: str | None
+    """The author name(s), without "By"."""
+    published: str | None
+    """The publication date or date-time the page states, as ISO 8601."""
+    paragraphs: tuple[str, ...]
+    """The article's text blocks (paragraphs, headings, list items), normalized and non-empty."""
+    method: str
+    """``"generic"``, or ``"site:<host>"`` when a ``[[sites]]`` rule was applied."""
+    extractor_version: str
+    """What produced this text: :data:`redline.extract.EXTRACTOR_VERSION`, plus a digest of
+    the site rule applied. Two extractions of the same HTML can differ only if this differs.
+    """
+    canonical_url: str | None = None
+    """The URL the page names as its own (``rel=canonical``, else ``og:url``), canonicalised."""
+
+    @property
+    def text(self) -> str:
+        """The paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one check saw: an extracted article, a 304, or an error; and the request's facts."""
+
+    checked_at: datetime
+    duration: float
+    http_status: int | None = None
+    nbytes: int = 0
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    article: ExtractedArticle | None = None
+    extractor_version: str | None = None
+    error: str | None = None
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503)
+    body: bytes | None = None
+    """The raw response body, archived with a new version."""
+    headers: tuple[tuple[str, str], ...] = ()
+    """The response headers archived with the body."""
+    rebaseline: tuple[int, ExtractedArticle] | None = None
+    """The latest version's number and its archived page re-extracted by this check's
+    extractor, when that version was made by another: the text to compare against."""
+
+    @property
+    def outcome_without_content(self) -> CheckOutcome:
+        return CheckOutcome.ERROR if self.error is not None else CheckOutcome.NOT_MODIFIED
+
+
+@dataclass(frozen=True)
+class NextCheck:
+    """The schedule after a check: when (``None`` once stopped) and at what interval."""
+
+    at: datetime | None
+    interval: timedelta
+    status: ArticleStatus

@@ -10,22 +10,12 @@ little random jitter keeps checks of articles added together from bunching.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .config import ScheduleConfig
-from .model import ArticleStatus
+from .model import ArticleStatus, NextCheck
 
-__all__ = ["NextCheck", "plan_next_check"]
-
-
-@dataclass(frozen=True)
-class NextCheck:
-    """The schedule after a check: when (``None`` once stopped) and at what interval."""
-
-    at: datetime | None
-    interval: timedelta
-    status: ArticleStatus
+__all__ = ["plan_next_check"]
 
 
 def plan_next_check(

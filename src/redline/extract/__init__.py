@@ -19,13 +19,14 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
 import lxml.html
 
 from ..config import SiteRule
 from ..errors import ExtractionError
+from ..model import ExtractedArticle
 from ._boilerplate import without_boilerplate
 from ._clean import remove_chrome
 from ._generic import generic_paragraphs
@@ -47,34 +48,6 @@ EXTRACTOR_VERSION = "3"
 _MIN_ARTICLE_CHARS = 100  # of paragraph text, not counting white space or link texts
 
 _SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class ExtractedArticle:
-    """An article as extracted from one render of its page."""
-
-    title: str
-    """The headline ("" if the page states none)."""
-    byline: str | None
-    """The author name(s), without "By"."""
-    published: str | None
-    """The publication date or date-time the page states, as ISO 8601."""
-    paragraphs: tuple[str, ...]
-    """The article's text blocks (paragraphs, headings, list items), normalized and non-empty."""
-    method: str
-    """``"generic"``, or ``"site:<host>"`` when a ``[[sites]]`` rule was applied."""
-    canonical_url: str | None = None
-    """The URL the page names as its own (``rel=canonical``, else ``og:url``), canonicalised."""
-    extractor_version: str = EXTRACTOR_VERSION
-    """What produced this text: :data:`EXTRACTOR_VERSION`, plus a digest of the site rule applied.
-
-    Two extractions of the same HTML can differ only if this differs.
-    """
-
-    @property
-    def text(self) -> str:
-        """The paragraphs separated by blank lines."""
-        return "\n\n".join(self.paragraphs)
 
 
 def extract_article(
@@ -113,8 +86,8 @@ def extract_article(
         published=metadata.published,
         paragraphs=paragraphs,
         method=f"site:{rule.host}" if rule else "generic",
-        canonical_url=metadata.canonical_url,
         extractor_version=extractor_version(rule),
+        canonical_url=metadata.canonical_url,
     )
 
 

@@ -10,11 +10,10 @@ from .database import (
 )
 from .health import SourceHealth
 from .sources import SourceStore
-from .store import Observation, Planner, Store, content_hash
+from .store import Planner, Store, content_hash
 
 __all__ = [
     "ArchiveStore",
-    "Observation",
     "Planner",
     "SourceHealth",
     "SourceStore",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import NotFoundError
 from ..model import Capture
+from .rows import to_capture
 from .tables import ArticleRow, BodyRow, CaptureRow, VersionRow
 
 __all__ = ["MAX_CHAIN", "ArchiveStore", "add_capture", "body_ids", "delete_unused_bodies"]
@@ -61,7 +62,7 @@ class ArchiveStore:
         with self._sessions() as session:
             bodies = _BodyReader(session)
             return [
-                _to_capture(row, article_id, number, bodies)
+                to_capture(row, article_id, number, bodies.read(row.body_id))
                 for row, number in session.execute(query)
             ]
 
@@ -73,7 +74,7 @@ class ArchiveStore:
                 raise NotFoundError(
                     f"article {article_id} has no archived page for version {number}"
                 )
-            return _to_capture(row, article_id, number, _BodyReader(session))
+            return to_capture(row, article_id, number, _BodyReader(session).read(row.body_id))
 
     def has_capture(self, article_id: int, number: int) -> bool:
         """Whether the page version ``number`` of the article came from is archived."""
@@ -98,7 +99,7 @@ class ArchiveStore:
             row = session.scalar(select(CaptureRow).where(CaptureRow.version_id == found.id))
             if row is None:
                 return None
-            return _to_capture(row, article_id, found.number, _BodyReader(session))
+            return to_capture(row, article_id, found.number, _BodyReader(session).read(row.body_id))
 
     def iter_captures(self, article_ids: Sequence[int]) -> Iterator[Capture]:
         """Every archived response of ``article_ids``, an article at a time (bounded memory)."""
@@ -235,15 +236,3 @@ def _decompressor(dictionary: bytes | None) -> zstandard.ZstdDecompressor:
 
 def _dictionary(content: bytes) -> zstandard.ZstdCompressionDict:
     return zstandard.ZstdCompressionDict(content, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
-
-
-def _to_capture(row: CaptureRow, article_id: int, number: int, bodies: _BodyReader) -> Capture:
-    return Capture(
-        article_id=article_id,
-        version=number,
-        url=row.url,
-        fetched_at=row.fetched_at,
-        status=row.status,
-        headers=tuple((name, value) for name, value in row.headers),
-        body=bodies.read(row.body_id),
-    )

@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from ..errors import NotFoundError
 from ..model import Article, Version
+from .rows import article_query, to_article, to_version
 from .search_tables import SEARCH_COLUMN, SEARCH_TABLE
-from .store import _to_article, _to_version
 from .tables import ArticleRow, ReplacedTextRow, SourceRow, VersionRow
 
 __all__ = [
@@ -137,23 +137,23 @@ class Archive:
     def article(self, article_id: int) -> Article:
         """The article with id ``article_id``; raises NotFoundError."""
         with self._sessions() as session:
-            row = session.execute(_articles().where(ArticleRow.id == article_id)).one_or_none()
+            row = session.execute(article_query().where(ArticleRow.id == article_id)).one_or_none()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
-        return _to_article(*row)
+        return to_article(*row)
 
     def articles(
         self, *, limit: int, before: int | None = None, source: str | None = None
     ) -> Page[Article]:
         """Articles newest first (by id), all or one source's."""
-        query = _articles().order_by(ArticleRow.id.desc()).limit(limit + 1)
+        query = article_query().order_by(ArticleRow.id.desc()).limit(limit + 1)
         if before is not None:
             query = query.where(ArticleRow.id < before)
         if source is not None:
             query = query.where(ArticleRow.source == source)
         with self._sessions() as session:
             rows = session.execute(query).all()
-        return _page([_to_article(*row) for row in rows], limit, lambda item: item.id)
+        return _page([to_article(*row) for row in rows], limit, lambda item: item.id)
 
     def versions(self, article_id: int) -> list[VersionInfo]:
         """Every version of an article, from number 0, without their text."""
@@ -170,7 +170,7 @@ class Archive:
             row = session.scalar(query)
             if row is None:
                 raise NotFoundError(f"article {article_id} has no version {number}")
-            return _to_version(row)
+            return to_version(row)
 
     def last_replaced(self) -> datetime | None:
         """When re-extraction last replaced a version's text anywhere, if ever."""
@@ -201,7 +201,7 @@ class Archive:
         """The versions with these ids, by id."""
         query = select(VersionRow).where(VersionRow.id.in_(ids))
         with self._sessions() as session:
-            return {row.id: _to_version(row) for row in session.scalars(query)}
+            return {row.id: to_version(row) for row in session.scalars(query)}
 
     def changes(
         self,
@@ -267,18 +267,6 @@ class Archive:
         hits = {row[0].id: _to_hit(row) for row in rows}
         found = [hits[id_] for id_ in ids[:limit] if id_ in hits]
         return Page(tuple(found), ids[limit - 1] if len(ids) > limit else None)
-
-
-def _articles() -> _AnySelect:
-    """Articles with their version count and latest headline, one index probe each."""
-    count = select(func.count()).where(VersionRow.article_id == ArticleRow.id)
-    latest = (
-        select(VersionRow.title)
-        .where(VersionRow.article_id == ArticleRow.id)
-        .order_by(VersionRow.number.desc())
-        .limit(1)
-    )
-    return select(ArticleRow, count.scalar_subquery(), latest.scalar_subquery())
 
 
 def _version_infos() -> _AnySelect:
@@ -385,7 +373,7 @@ def _hits(ids: Sequence[int]) -> _AnySelect:
 
 def _to_hit(row: _AnyRow) -> SearchHit:
     version, url, source = row
-    return SearchHit(version.id, url, source, _to_version(version))
+    return SearchHit(version.id, url, source, to_version(version))
 
 
 def _page(items: list[T], limit: int, key: Callable[[T], int]) -> Page[T]:

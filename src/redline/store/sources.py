@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Insert, Select, delete, func, select, update
+from sqlalchemy import Engine, Insert, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from ..errors import ConfigError, NotFoundError
-from ..model import ArticleStatus, Source
+from ..model import Source
+from .rows import source_query, to_source
 from .tables import ArticleRow, SourceRow, new_article_values
 
 __all__ = ["SourceStore"]
@@ -60,8 +61,8 @@ class SourceStore:
     def sources(self) -> list[Source]:
         """Every source, by name."""
         with self._sessions() as session:
-            rows = session.execute(_source_query().order_by(SourceRow.name))
-            return [_to_source(*row) for row in rows]
+            rows = session.execute(source_query().order_by(SourceRow.name))
+            return [to_source(*row) for row in rows]
 
     def source(self, name: str) -> Source:
         """The source called ``name``, or :class:`NotFoundError`."""
@@ -95,8 +96,8 @@ class SourceStore:
         )
         with self._sessions.begin() as session:
             claimed = list(session.scalars(claim))
-            query = _source_query().where(SourceRow.id.in_(claimed)).order_by(SourceRow.name)
-            return [_to_source(*row) for row in session.execute(query)]
+            query = source_query().where(SourceRow.id.in_(claimed)).order_by(SourceRow.name)
+            return [to_source(*row) for row in session.execute(query)]
 
     def record_success(
         self,
@@ -208,36 +209,7 @@ def _chunks(urls: list[str]) -> Iterator[list[str]]:
 
 
 def _source(session: Session, name: str) -> Source:
-    row = session.execute(_source_query().where(SourceRow.name == name)).one_or_none()
+    row = session.execute(source_query().where(SourceRow.name == name)).one_or_none()
     if row is None:
         raise NotFoundError(f"no source named {name!r}")
-    return _to_source(*row)
-
-
-def _source_query() -> Select[SourceRow, int, int]:
-    """Sources with how many articles carry their name, and how many of those are active."""
-    articles = select(func.count(ArticleRow.id)).where(ArticleRow.source == SourceRow.name)
-    active = articles.where(ArticleRow.status == ArticleStatus.ACTIVE.value)
-    return select(
-        SourceRow,
-        articles.correlate(SourceRow).scalar_subquery(),
-        active.correlate(SourceRow).scalar_subquery(),
-    )
-
-
-def _to_source(row: SourceRow, article_count: int, active_count: int) -> Source:
-    return Source(
-        name=row.name,
-        feed_url=row.feed_url,
-        include=row.include,
-        exclude=row.exclude,
-        added_at=row.added_at,
-        last_polled=row.last_polled,
-        next_poll=row.next_poll,
-        etag=row.etag,
-        last_modified=row.last_modified,
-        consecutive_failures=row.consecutive_failures,
-        last_error=row.last_error,
-        article_count=article_count,
-        active_count=active_count,
-    )
+    return to_source(*row)

@@ -3,53 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Select, and_, func, or_, select, update
+from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import VersionPolicy
 from ..errors import NotFoundError, StoreError
-from ..extract import ExtractedArticle
-from ..model import Article, ArticleStatus, CheckOutcome, CheckRecord, CheckResult, Version
-from ..schedule import NextCheck
+from ..model import (
+    Article,
+    ArticleStatus,
+    CheckOutcome,
+    CheckRecord,
+    CheckResult,
+    ExtractedArticle,
+    NextCheck,
+    Observation,
+    Version,
+)
 from .archive import add_capture, body_ids, delete_unused_bodies
 from .database import open_engine, upgrade
 from .health import SourceHealth, source_health
+from .rows import article_query, to_article, to_check, to_version
 from .tables import ArticleRow, CheckRow, VersionRow, new_article_values
 from .versioning import article_hash, content_hash, held_back, is_new_version, replace_version_text
 
-__all__ = ["Observation", "Planner", "Store", "content_hash"]
-
-
-@dataclass(frozen=True)
-class Observation:
-    """What one check saw: an extracted article, a 304, or an error; and the request's facts."""
-
-    checked_at: datetime
-    duration: float
-    http_status: int | None = None
-    nbytes: int = 0
-    final_url: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    article: ExtractedArticle | None = None
-    extractor_version: str | None = None
-    error: str | None = None
-    retry_after: float | None = None  # seconds the server asked us to wait (429/503)
-    body: bytes | None = None
-    """The raw response body, archived with a new version."""
-    headers: tuple[tuple[str, str], ...] = ()
-    """The response headers archived with the body."""
-    rebaseline: tuple[int, ExtractedArticle] | None = None
-    """The latest version's number and its archived page re-extracted by this check's
-    extractor, when that version was made by another: the text to compare against."""
-
-    @property
-    def outcome_without_content(self) -> CheckOutcome:
-        return CheckOutcome.ERROR if self.error is not None else CheckOutcome.NOT_MODIFIED
+__all__ = ["Planner", "Store", "content_hash"]
 
 
 DEFAULT_POLICY = VersionPolicy()
@@ -123,11 +103,11 @@ class Store:
 
     def articles(self, ids: Sequence[int] | None = None) -> list[Article]:
         """All articles (or those with ``ids``), oldest first."""
-        query = _article_query().order_by(ArticleRow.id)
+        query = article_query().order_by(ArticleRow.id)
         if ids is not None:
             query = query.where(ArticleRow.id.in_(ids))
         with self._sessions() as session:
-            return [_to_article(*row) for row in session.execute(query)]
+            return [to_article(*row) for row in session.execute(query)]
 
     def count_due(self, now: datetime) -> int:
         """How many active articles are due by ``now``, claimed or not."""
@@ -220,7 +200,7 @@ class Store:
             .order_by(VersionRow.number)
         )
         with self._sessions() as session:
-            return [_to_version(row) for row in session.scalars(query)]
+            return [to_version(row) for row in session.scalars(query)]
 
     def checks(self, article_id: int, *, limit: int = 10) -> list[CheckRecord]:
         """The article's latest checks, newest first."""
@@ -231,7 +211,7 @@ class Store:
             .limit(limit)
         )
         with self._sessions() as session:
-            return [_to_check(row) for row in session.scalars(query)]
+            return [to_check(row) for row in session.scalars(query)]
 
     def health(self, now: datetime) -> list[SourceHealth]:
         """Per-source activity, errors and alarms over the last 24 hours."""
@@ -322,10 +302,10 @@ class Store:
         return CheckResult(article_id, article.url, outcome, version, error)
 
     def _article(self, session: Session, article_id: int) -> Article:
-        row = session.execute(_article_query().where(ArticleRow.id == article_id)).one_or_none()
+        row = session.execute(article_query().where(ArticleRow.id == article_id)).one_or_none()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
-        return _to_article(*row)
+        return to_article(*row)
 
 
 def _apply_check(
@@ -406,69 +386,4 @@ def _add_version(session: Session, article: ArticleRow, number: int, seen: Obser
         status=seen.http_status or 200,
         headers=seen.headers,
         body=seen.body,
-    )
-
-
-def _article_query() -> Select[ArticleRow, int, str | None]:
-    counts = (
-        select(
-            VersionRow.article_id,
-            func.count().label("count"),
-            func.max(VersionRow.number).label("latest"),
-        )
-        .group_by(VersionRow.article_id)
-        .subquery()
-    )
-    latest = VersionRow.__table__.alias("latest")
-    return (
-        select(ArticleRow, func.coalesce(counts.c.count, 0), latest.c.title)
-        .outerjoin(counts, counts.c.article_id == ArticleRow.id)
-        .outerjoin(
-            latest,
-            and_(latest.c.article_id == ArticleRow.id, latest.c.number == counts.c.latest),
-        )
-    )
-
-
-def _to_article(row: ArticleRow, count: int, title: str | None) -> Article:
-    return Article(
-        id=row.id,
-        url=row.url,
-        final_url=row.final_url,
-        source=row.source,
-        title=title,
-        first_seen=row.first_seen,
-        last_checked=row.last_checked,
-        last_changed=row.last_changed,
-        next_check=row.next_check,
-        status=ArticleStatus(row.status),
-        etag=row.etag,
-        last_modified=row.last_modified,
-        version_count=count,
-        consecutive_failures=row.consecutive_failures,
-    )
-
-
-def _to_check(row: CheckRow) -> CheckRecord:
-    return CheckRecord(
-        checked_at=row.checked_at,
-        outcome=CheckOutcome(row.outcome),
-        http_status=row.http_status,
-        error=row.error,
-        duration=row.duration,
-        bytes=row.bytes,
-        version=row.version_number,
-    )
-
-
-def _to_version(row: VersionRow) -> Version:
-    return Version(
-        article_id=row.article_id,
-        number=row.number,
-        seen_at=row.seen_at,
-        title=row.title,
-        byline=row.byline,
-        paragraphs=tuple(row.paragraphs),
-        content_hash=row.content_hash,
-        extractor_version=row.extractor_version,
     )

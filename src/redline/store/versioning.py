@@ -16,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..config import VersionPolicy
-from ..extract import ExtractedArticle
-from ..model import CheckOutcome
+from ..model import CheckOutcome, ExtractedArticle
 from .tables import CheckRow, ReplacedTextRow, VersionRow
 
 __all__ = ["article_hash", "content_hash", "held_back", "is_new_version", "replace_version_text"]

@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from ..diff import diff_to_json
 from ..model import Version
-from ..report import article_summary
+from ..shapes import article_summary
 from ..store.queries import Change, Page, SearchHit, VersionInfo, search_terms
 from .http import cached_response, cursor_param, limit_param, path_int
 from .openapi import openapi_document

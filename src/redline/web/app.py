@@ -20,8 +20,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..core import Clock, utc_now
 from ..errors import NotFoundError
+from ..model import Clock, utc_now
 from ..store import ArchiveStore
 from ..store.database import open_engine, upgrade
 from ..store.queries import Archive

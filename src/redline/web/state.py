@@ -8,8 +8,8 @@ from datetime import datetime
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from ..core import Clock
 from ..errors import NotFoundError
+from ..model import Clock
 from ..store import ArchiveStore
 from ..store.queries import Archive, Change, Page
 from .diffs import DiffCache

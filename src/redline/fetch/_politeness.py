@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 import httpx
 
-from .errors import FetchError
+from ..errors import FetchError
 
 __all__ = ["MAX_CRAWL_DELAY", "MAX_RETRY_AFTER", "HostLimiter", "parse_retry_after", "retry_after"]
 

@@ -1,46 +1,19 @@
-"""``redline reextract`` and ``redline export``: the raw archive, from the command line.
-
-Like :mod:`redline.cli_sources`, the commands find the library through the
-click context's ``obj``: a callable opening it on first use.
-"""
+"""``redline reextract`` and ``redline export``: the raw archive, from the command line."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from collections.abc import Callable, Sequence
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from .reextract import ReextractResult
+from ..reextract import ReextractResult
+from ..shapes import reextract_json
+from ._base import json_option, pass_redline, print_json
 
-__all__ = ["ArchiveFacade", "export", "reextract"]
+if TYPE_CHECKING:
+    from ..core import Redline
 
-
-class ArchiveFacade(Protocol):
-    """What the archive commands need of the library."""
-
-    def reextract(
-        self,
-        refs: Sequence[str | int] = (),
-        *,
-        source: str | None = None,
-        on_result: Callable[[ReextractResult], None] | None = None,
-    ) -> list[ReextractResult]:
-        """Extract archived pages again; report each article."""
-        ...
-
-    def export_warc(
-        self, stream: BinaryIO, refs: Sequence[str | int] = (), *, source: str | None = None
-    ) -> int:
-        """Write archived pages as WARC; return how many."""
-        ...
-
-
-def _facade() -> ArchiveFacade:
-    opener: Callable[[], ArchiveFacade] = click.get_current_context().obj
-    return opener()
+__all__ = ["export", "reextract"]
 
 
 def _selection(articles: tuple[str, ...], source: str | None) -> tuple[str, ...]:
@@ -62,8 +35,11 @@ _article_option = click.option(
 @click.command()
 @_source_option
 @_article_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")
-def reextract(source: str | None, articles: tuple[str, ...], as_json: bool) -> None:
+@json_option
+@pass_redline
+def reextract(
+    redline: Redline, source: str | None, articles: tuple[str, ...], as_json: bool
+) -> None:
     """Extract the archived pages again with the current extractor and [[sites]] rules.
 
     A version whose text comes out different gets the new text; its old text
@@ -75,9 +51,9 @@ def reextract(source: str | None, articles: tuple[str, ...], as_json: bool) -> N
         redline --config mine.toml reextract --source gazette
     """
     refs = _selection(articles, source)
-    results = _facade().reextract(refs, source=source, on_result=None if as_json else _echo)
+    results = redline.reextract(refs, source=source, on_result=None if as_json else _echo)
     if as_json:
-        click.echo(json.dumps([dataclasses.asdict(result) for result in results], indent=2))
+        print_json([reextract_json(result) for result in results])
         return
     repaired = sum(len(result.repaired) for result in results)
     failed = sum(len(result.failed) for result in results)
@@ -110,7 +86,8 @@ def _echo(result: ReextractResult) -> None:
 )
 @_source_option
 @_article_option
-def export(warc: BinaryIO, source: str | None, articles: tuple[str, ...]) -> None:
+@pass_redline
+def export(redline: Redline, warc: BinaryIO, source: str | None, articles: tuple[str, ...]) -> None:
     """Write the archived pages, one HTTP response per version, as a WARC file.
 
     \b
@@ -119,5 +96,5 @@ def export(warc: BinaryIO, source: str | None, articles: tuple[str, ...]) -> Non
         redline export --warc gazette.warc.gz --source gazette
     """
     refs = _selection(articles, source)
-    written = _facade().export_warc(warc, refs, source=source)
+    written = redline.export_warc(warc, refs, source=source)
     click.echo(f"wrote {written} response record(s)", err=warc.name == "<stdout>")

@@ -6,7 +6,7 @@ one of the :class:`~redline.errors.FetchError` subclasses. Every ``[fetch]``
 limit is enforced here: a time limit on the whole request, a size cap checked
 while the body streams, a redirect limit, a refusal to contact private
 networks, and politeness: per-host limits and ``Retry-After``
-(:mod:`redline._politeness`) and robots.txt (:mod:`redline._robots`).
+(:mod:`._politeness`) and robots.txt (:mod:`._robots`).
 
 Each HTTP request, every redirect hop and each robots.txt included, goes
 through one gate (:meth:`Fetcher._exchange`): the address guard, then the
@@ -22,7 +22,7 @@ the saving is small.
 
 Security: before every request, including each redirect hop, the host is
 resolved and refused if any address is loopback, private, link-local, ... ; and
-connections go only to the addresses so checked (:mod:`redline._netguard`), so
+connections go only to the addresses so checked (:mod:`._netguard`), so
 a DNS server answering differently the second time (DNS rebinding) gets nowhere.
 """
 
@@ -42,12 +42,9 @@ import certifi
 import httpx
 from protego import Protego
 
-from . import _robots
-from ._charset import decode_html
-from ._netguard import AddressGuard, Resolver, guarded_transport
-from ._politeness import HostLimiter, retry_after
-from .config import FetchConfig
-from .errors import (
+from .._charset import decode_html
+from ..config import FetchConfig
+from ..errors import (
     ConnectError,
     ContentTypeError,
     FetchError,
@@ -57,6 +54,9 @@ from .errors import (
     TooLargeError,
     TooManyRedirectsError,
 )
+from . import _robots
+from ._netguard import AddressGuard, Resolver, guarded_transport
+from ._politeness import HostLimiter, retry_after
 
 __all__ = ["Fetcher", "Page", "Resolver"]
 

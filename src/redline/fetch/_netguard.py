@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 import httpcore
 import httpx
 
-from .errors import BlockedAddressError, ConnectError
+from ..errors import BlockedAddressError, ConnectError
 
 __all__ = ["AddressGuard", "GuardedBackend", "Resolver", "guarded_transport"]
 

@@ -1,0 +1,122 @@
+"""From rows to redline's values: the one place the store maps what it reads.
+
+Every read of an article goes through :func:`article_query`, which finds its
+version count and latest headline with one index probe each (the
+``(article_id, number)`` unique index), so reading one article costs the same
+at any archive size.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+
+from ..model import Article, ArticleStatus, Capture, CheckOutcome, CheckRecord, Source, Version
+from .tables import ArticleRow, CaptureRow, CheckRow, SourceRow, VersionRow
+
+__all__ = [
+    "article_query",
+    "source_query",
+    "to_article",
+    "to_capture",
+    "to_check",
+    "to_source",
+    "to_version",
+]
+
+
+def article_query() -> Select[ArticleRow, int, str | None]:
+    """Articles with their version count and latest headline, one index probe each."""
+    count = select(func.count()).where(VersionRow.article_id == ArticleRow.id)
+    latest = (
+        select(VersionRow.title)
+        .where(VersionRow.article_id == ArticleRow.id)
+        .order_by(VersionRow.number.desc())
+        .limit(1)
+    )
+    return select(ArticleRow, count.scalar_subquery(), latest.scalar_subquery())
+
+
+def source_query() -> Select[SourceRow, int, int]:
+    """Sources with how many articles carry their name, and how many of those are active."""
+    articles = select(func.count(ArticleRow.id)).where(ArticleRow.source == SourceRow.name)
+    active = articles.where(ArticleRow.status == ArticleStatus.ACTIVE.value)
+    return select(
+        SourceRow,
+        articles.correlate(SourceRow).scalar_subquery(),
+        active.correlate(SourceRow).scalar_subquery(),
+    )
+
+
+def to_source(row: SourceRow, article_count: int, active_count: int) -> Source:
+    return Source(
+        name=row.name,
+        feed_url=row.feed_url,
+        include=row.include,
+        exclude=row.exclude,
+        added_at=row.added_at,
+        last_polled=row.last_polled,
+        next_poll=row.next_poll,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        consecutive_failures=row.consecutive_failures,
+        last_error=row.last_error,
+        article_count=article_count,
+        active_count=active_count,
+    )
+
+
+def to_article(row: ArticleRow, count: int, title: str | None) -> Article:
+    return Article(
+        id=row.id,
+        url=row.url,
+        final_url=row.final_url,
+        source=row.source,
+        title=title,
+        first_seen=row.first_seen,
+        last_checked=row.last_checked,
+        last_changed=row.last_changed,
+        next_check=row.next_check,
+        status=ArticleStatus(row.status),
+        etag=row.etag,
+        last_modified=row.last_modified,
+        version_count=count,
+        consecutive_failures=row.consecutive_failures,
+    )
+
+
+def to_check(row: CheckRow) -> CheckRecord:
+    return CheckRecord(
+        checked_at=row.checked_at,
+        outcome=CheckOutcome(row.outcome),
+        http_status=row.http_status,
+        error=row.error,
+        duration=row.duration,
+        bytes=row.bytes,
+        version=row.version_number,
+    )
+
+
+def to_version(row: VersionRow) -> Version:
+    return Version(
+        article_id=row.article_id,
+        number=row.number,
+        seen_at=row.seen_at,
+        title=row.title,
+        byline=row.byline,
+        paragraphs=tuple(row.paragraphs),
+        content_hash=row.content_hash,
+        extractor_version=row.extractor_version,
+    )
+
+
+def to_capture(row: CaptureRow, article_id: int, number: int, body: bytes) -> Capture:
+    """The archived response ``row``, of version ``number``, with its decompressed ``body``."""
+    return Capture(
+        article_id=article_id,
+        version=number,
+        url=row.url,
+        fetched_at=row.fetched_at,
+        status=row.status,
+        headers=tuple((name, value) for name, value in row.headers),
+        body=body,
+    )
