@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from handclock import Clock
 from localsite import LocalSite
@@ -27,7 +28,30 @@ def site() -> Iterator[LocalSite]:
     server.close()
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A database of the test run's own on the server REDLINE_TEST_POSTGRES_URL names.
+
+    The URL's own database is only connected to, never changed: the run creates a
+    uniquely named database beside it, empties that one for each test, and drops it
+    (and nothing else) at the end.
+    """
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL: set REDLINE_TEST_POSTGRES_URL to run (.ci/run does)")
+    name = f"redline_test_{uuid.uuid4().hex[:12]}"
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
 def _empty_postgres(url: str) -> str:
+    """Empty the run's own database (see postgres_server) for the next test."""
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -41,9 +65,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database: a SQLite file, and PostgreSQL when the server is configured."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'redline.db'}"
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL: set REDLINE_TEST_POSTGRES_URL to run (.ci/run does)")
-    return _empty_postgres(POSTGRES_URL)
+    return _empty_postgres(request.getfixturevalue("postgres_server"))
 
 
 @pytest.fixture
