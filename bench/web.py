@@ -13,7 +13,9 @@ run on indexes, so the larger archive should cost no more than about the smaller
   is shown apart as ``feed, first``);
 - ``index``, ``source``: the latest changes, across the archive and of one source;
 - ``search, rare``: two words that occur together in 20 versions whatever the size;
-- ``search, common``: two words that occur in about one version in ten.
+- ``search, common``: two words that occur in about one version in ten;
+- ``Store.article``: not a page but the library call behind every CLI reference, ``add``
+  and check batch (``Store.article(id)``, a random article), timed the same way.
 
     python bench/web.py [--scale 1] [--requests 30] [--postgres URL]
 
@@ -230,13 +232,26 @@ async def measure(url: str, size: Size, count: int) -> dict[str, float]:
     return medians
 
 
+def measure_store_article(store: Store, size: Size, count: int) -> float:
+    """Median milliseconds of ``Store.article(id)`` for random articles."""
+    rng = random.Random(2)
+    times = []
+    for _ in range(count + 1):
+        article_id = rng.randint(1, size.articles)
+        started = time.perf_counter()
+        assert store.article(article_id).version_count == VERSIONS_PER_ARTICLE
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[1:])
+
+
 def run_size(size: Size, url: str, count: int) -> tuple[dict[str, float], float]:
     store = Store.open(url)
     try:
         seconds = fill(store.engine, size)
+        store_article = measure_store_article(store, size, count)
     finally:
         store.close()
-    return asyncio.run(measure(url, size, count)), seconds
+    return asyncio.run(measure(url, size, count)) | {"Store.article": store_article}, seconds
 
 
 def empty_postgres(url: str) -> str:

@@ -1,8 +1,10 @@
 """The library facade: one :class:`Redline` ties the pipeline stages together.
 
-The CLI, the scheduler and the web app are thin shells over it. The outside
-world comes in as parameters: the HTTP transport, the DNS resolver, the clock
-and the random source, so tests need no network and never sleep.
+The CLI and the service are thin shells over it. The web app is the one shell
+beside it: it only reads, so it opens its own read-only connections and reads
+through :class:`redline.store.queries.Archive`. The outside world comes in as
+parameters: the HTTP transport, the DNS resolver, the clock and the random
+source, so tests need no network and never sleep.
 """
 
 from __future__ import annotations
