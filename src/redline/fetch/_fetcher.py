@@ -541,7 +541,9 @@ def _translated_errors(timeout: float) -> Iterator[None]:
         raise FetchTimeoutError(f"timed out after {timeout:g}s") from None
     except httpx.TransportError as exc:
         raise ConnectError(f"connection failed: {_one_line(exc)}") from exc
-    except httpx.InvalidURL as exc:  # only a redirect target can be invalid by now
+    # only a redirect target can be invalid by now; httpx decodes its host's IDNA
+    # labels (xn--...) as it builds the next request, and idna's errors are UnicodeErrors
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise RedirectError(f"invalid redirect: {_one_line(exc)}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(_one_line(exc)) from exc
@@ -550,9 +552,10 @@ def _translated_errors(timeout: float) -> Iterator[None]:
 def _parse_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+        host = parsed.host  # decodes IDNA labels (xn--...): idna's errors are UnicodeErrors
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise InvalidURLError(f"not a valid URL: {url!r} ({_one_line(exc)})") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    if parsed.scheme not in ("http", "https") or not host:
         raise InvalidURLError(f"not an http(s) URL: {url!r}")
     return parsed
 
