@@ -407,6 +407,7 @@ def test_a_shrink_that_goes_away_leaves_no_version(
     assert check(redline, clock) is CheckOutcome.SUSPECT
     (latest,) = redline.checks(story.url, limit=1)
     assert latest.error is not None and "held back" in latest.error
+    assert latest.error_kind is None  # held back, not failed: no kind of error
     story.paragraphs = PARAGRAPHS * 3
     assert check(redline, clock) is CheckOutcome.UNCHANGED
     assert len(redline.versions(story.url)) == 1

@@ -49,7 +49,14 @@ def test_add_check_show_diff_feed_remove(run: Run, site: LocalSite) -> None:
     first = json.loads(run("check", "--json").output)
     assert first["checked"] == 1 and first["new_versions"] == 1
     assert first["results"] == [
-        {"id": 1, "url": url, "outcome": "new_version", "version": 0, "error": None}
+        {
+            "id": 1,
+            "url": url,
+            "outcome": "new_version",
+            "version": 0,
+            "error": None,
+            "error_kind": None,
+        }
     ]
 
     serve(site, (STORY.paragraphs[0].replace("about 300", "about 450"), *STORY.paragraphs[1:]), 2)
@@ -83,7 +90,8 @@ def test_add_check_show_diff_feed_remove(run: Run, site: LocalSite) -> None:
     site.page("/news/flood", b"gone", Content_Type="text/plain")
     run("check", "--all")
     assert "error: not an HTML page: text/plain" in run("show", "1").output
-    assert json.loads(run("show", "1", "--json").output)["recent_checks"][0]["http_status"] == 200
+    failed = json.loads(run("show", "1", "--json").output)["recent_checks"][0]
+    assert (failed["http_status"], failed["error_kind"]) == (200, "content_type")
 
     ops = json.loads(run("diff", "1", "--format", "json").output)
     assert (ops["from"], ops["to"]) == (0, 1)
@@ -202,6 +210,8 @@ def test_a_source_feeds_check_with_new_articles_and_robots_txt_is_obeyed(
     assert outcomes[story_url] == ("new_version", None)
     private = outcomes[site.url("/news/private")]
     assert private[0] == "error" and "disallowed by" in private[1] and "robots.txt" in private[1]
+    kinds = {r["url"]: r["error_kind"] for r in first["results"]}
+    assert kinds == {story_url: None, site.url("/news/private"): "disallowed"}
     assert not any(r.path.startswith("/news/private") for r in site.requests)
     again = json.loads(run("check", "--json").output)
     assert again["checked"] == 0 and again["sources"] == []  # the feed is not due yet

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import itertools
 import os
@@ -337,3 +338,29 @@ def test_robots_txt_is_asked_once_across_check_passes(
     for _ in range(3):
         check_once(redline, clock)
     assert [request.path for request in site.requests].count("/robots.txt") == 1
+
+
+def test_the_fetchers_run_on_the_monotonic_clock_and_sleep_given(
+    database_url: str, newsroom: Newsroom, clock: Clock, site: LocalSite
+) -> None:
+    seconds = [0.0]
+    slept: list[float] = []
+
+    async def sleep(wait: float) -> None:  # the time limit's watch sleeps; no delay is set
+        slept.append(wait)
+        await asyncio.sleep(wait)
+
+    site.page("/robots.txt", b"User-agent: *\nDisallow: /private\n", Content_Type="text/plain")
+    config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=2, per_host_delay=0))
+    with Redline.open(
+        database_url, config, clock=clock, monotonic=lambda: seconds[0], sleep=sleep
+    ) as redline:
+        redline.add([newsroom.url])
+        check_once(redline, clock)
+        seconds[0] += 23 * 3600  # robots.txt is remembered for a day of that clock
+        check_once(redline, clock)
+        seconds[0] += 3600
+        check_once(redline, clock)
+
+    assert [request.path for request in site.requests].count("/robots.txt") == 2
+    assert slept and set(slept) == {2.0}  # each request's time limit, on the clock given

@@ -1,8 +1,11 @@
 """Tests of the Fetcher's politeness: per-host limits, robots.txt and Retry-After.
 
-The local server answers on 127.0.0.1 under two host names, ``127.0.0.1`` and
-``localhost``, which the Fetcher treats as two hosts. Delays are a few tenths of
-a second, so the tests run on real time.
+What depends on time runs in process (httpx.MockTransport) on virtual time
+(:mod:`virtualtime`): a request's turn, its time limit and the site's answer
+all wait on one clock the test reads, so spacing is asserted exactly and no
+test waits. Requests go to ``a.example`` and ``b.example``, two hosts. What
+does not depend on time runs against the local server on 127.0.0.1 (under two
+host names, ``127.0.0.1`` and ``localhost``).
 """
 
 from __future__ import annotations
@@ -10,80 +13,106 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import email.utils
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from localsite import LocalSite, Request, Route
+from localsite import LocalSite, Route
 from redline.config import FetchConfig
-from redline.errors import FetchError, HTTPStatusError
+from redline.errors import DisallowedError, FetchError, HTTPStatusError, RetryLaterError
 from redline.fetch import Fetcher, Page
 from redline.fetch._politeness import MAX_RETRY_AFTER, HostLimiter, parse_retry_after
 from redline.fetch._robots import REMEMBER_SECONDS, RobotsMemory
+from virtualtime import START, VirtualTime
 
 ARTICLE = b"<!DOCTYPE html><html><body><p>Story</p></body></html>"
 POLITE = FetchConfig(allow_private_networks=True, timeout=5.0, per_host_delay=0)
-SLACK = 0.1  # seconds the server may see two starts closer than the client made them (load)
 
 
 @dataclasses.dataclass(frozen=True)
-class Span:
+class Answer:
+    """What the in-process site answers on a path, after how many seconds."""
+
+    status: int = 200
+    body: bytes = ARTICLE
+    headers: Mapping[str, str] = dataclasses.field(
+        default_factory=lambda: {"Content-Type": "text/html"}
+    )
+    seconds: float = 0.0
+
+
+NOT_FOUND = Answer(404, b"not here")
+
+
+@dataclasses.dataclass(frozen=True)
+class Visit:
     host: str
     path: str
     start: float
-    end: float
 
 
-class Meter:
-    """Wraps routes to record, per host, when each request ran and how many ran at once."""
+class Site:
+    """A site in process, on virtual time: answers each path, noting when requests ran."""
 
-    def __init__(self) -> None:
-        self.spans: list[Span] = []
+    def __init__(self, time: VirtualTime, answers: Mapping[str, Answer]) -> None:
+        self.time, self.answers = time, answers
+        self.visits: list[Visit] = []
         self.most: Counter[str] = Counter()
         self._running: Counter[str] = Counter()
-        self._lock = threading.Lock()
 
-    def __call__(self, answer: Route, seconds: float = 0.0) -> Callable[[Request], Route]:
-        """A handler giving ``answer`` after ``seconds``, recording the request."""
-
-        def handle(request: Request) -> Route:
-            host = request.headers["host"].rsplit(":", 1)[0]
-            start = time.monotonic()
-            with self._lock:
-                self._running[host] += 1
-                self.most[host] = max(self.most[host], self._running[host])
-            time.sleep(seconds)
-            with self._lock:
-                self._running[host] -= 1
-                self.spans.append(Span(host, request.path, start, time.monotonic()))
-            return answer
-
-        return handle
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        visit = Visit(request.url.host, request.url.path, self.time.now)
+        self.visits.append(visit)
+        answer = self.answers.get(visit.path, NOT_FOUND)
+        self._running[visit.host] += 1
+        self.most[visit.host] = max(self.most[visit.host], self._running[visit.host])
+        try:
+            await self.time.sleep(answer.seconds)
+        finally:
+            self._running[visit.host] -= 1
+        return httpx.Response(answer.status, headers=dict(answer.headers), content=answer.body)
 
     def starts(self, host: str) -> list[float]:
-        return sorted(span.start for span in self.spans if span.host == host)
+        """When requests to ``host`` began, robots.txt included, from the test's start."""
+        return [visit.start - START for visit in self.visits if visit.host == host]
+
+    def paths(self) -> list[str]:
+        return [visit.path for visit in self.visits]
+
+    def fetch_all(
+        self, urls: Sequence[str], config: FetchConfig = POLITE
+    ) -> list[Page | BaseException]:
+        """Fetch ``urls`` concurrently from this site, on its virtual time."""
+        return fetch_all(urls, config, self)
+
+    def fetcher(self, config: FetchConfig = POLITE) -> Fetcher:
+        transport = httpx.MockTransport(self)
+        time = self.time
+        return Fetcher(config, transport=transport, monotonic=time.monotonic, sleep=time.sleep)
 
 
-def on(host: str, url: str) -> str:
-    """``url`` (on 127.0.0.1) under another name of the same server."""
-    return url.replace("127.0.0.1", host, 1)
+def served(answers: Mapping[str, Answer]) -> Site:
+    return Site(VirtualTime(), answers)
 
 
-def fetch_all(urls: Sequence[str], config: FetchConfig = POLITE) -> list[Page | BaseException]:
-    """Fetch ``urls`` concurrently with one Fetcher; each gives a page or its error."""
+def fetch_all(
+    urls: Sequence[str], config: FetchConfig = POLITE, site: Site | None = None
+) -> list[Page | BaseException]:
+    """Fetch ``urls`` concurrently with one Fetcher; each gives a page or its error.
+
+    From the in-process ``site`` on its virtual time; without one, from the network.
+    """
 
     async def go() -> list[Page | BaseException]:
-        async with Fetcher(config) as fetcher:
+        async with site.fetcher(config) if site else Fetcher(config) as fetcher:
             return await asyncio.gather(
                 *(fetcher.fetch(url) for url in urls), return_exceptions=True
             )
 
-    return asyncio.run(go())
+    return site.time.run(go()) if site else asyncio.run(go())
 
 
 def pages(results: Sequence[Page | BaseException]) -> list[Page]:
@@ -93,90 +122,85 @@ def pages(results: Sequence[Page | BaseException]) -> list[Page]:
     return [result for result in results if isinstance(result, Page)]
 
 
-def gaps(times: Sequence[float]) -> list[float]:
-    return [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
-
-
-@pytest.fixture
-def meter() -> Meter:
-    return Meter()
-
-
 # --- per-host limits -------------------------------------------------------------------
 
 
-def test_at_most_per_host_concurrency_requests_run_at_once_on_one_host(
-    site: LocalSite, meter: Meter
-) -> None:
-    for n in range(6):
-        site.routes[f"/story/{n}"] = meter(Route(ARTICLE), seconds=0.15)
+def test_at_most_per_host_concurrency_requests_run_at_once_on_one_host() -> None:
+    site = served({f"/story/{n}": Answer(seconds=0.25) for n in range(6)})
     config = dataclasses.replace(POLITE, per_host_concurrency=2)
 
-    pages(fetch_all([site.url(f"/story/{n}") for n in range(6)], config))
+    pages(site.fetch_all([f"http://a.example/story/{n}" for n in range(6)], config))
 
-    assert meter.most["127.0.0.1"] == 2
-
-
-def test_starts_to_one_host_are_per_host_delay_apart_robots_txt_included(
-    site: LocalSite, meter: Meter
-) -> None:
-    site.routes["/robots.txt"] = meter(Route(b"no robots here", status=404))
-    for n in range(3):
-        site.routes[f"/story/{n}"] = meter(Route(ARTICLE))
-    config = dataclasses.replace(POLITE, per_host_delay=0.2, per_host_concurrency=3)
-
-    pages(fetch_all([site.url(f"/story/{n}") for n in range(3)], config))
-
-    assert [span.path for span in meter.spans][0] == "/robots.txt"
-    assert len(meter.spans) == 4
-    assert min(gaps(meter.starts("127.0.0.1"))) >= 0.2 - SLACK
+    assert site.most["a.example"] == 2
+    assert site.starts("a.example") == [0, 0, 0, 0.25, 0.25, 0.5, 0.5]  # robots.txt first
 
 
-def test_pages_on_two_hosts_are_fetched_concurrently(site: LocalSite, meter: Meter) -> None:
-    for n in range(2):
-        site.routes[f"/story/{n}"] = meter(Route(ARTICLE), seconds=0.2)
-    urls = [site.url("/story/0"), site.url("/story/1")]
-    config = dataclasses.replace(POLITE, per_host_concurrency=1, per_host_delay=0.1)
+def test_starts_to_one_host_are_per_host_delay_apart_robots_txt_included() -> None:
+    site = served({f"/story/{n}": Answer() for n in range(3)})
+    config = dataclasses.replace(POLITE, per_host_delay=0.25, per_host_concurrency=3)
 
-    pages(fetch_all([*urls, *(on("localhost", url) for url in urls)], config))
+    pages(site.fetch_all([f"http://a.example/story/{n}" for n in range(3)], config))
 
-    local, named = (
-        [s for s in meter.spans if s.host == host] for host in ("127.0.0.1", "localhost")
+    assert site.paths()[0] == "/robots.txt" and len(site.visits) == 4
+    assert site.starts("a.example") == [0, 0.25, 0.5, 0.75]
+
+
+def test_pages_on_two_hosts_are_fetched_concurrently() -> None:
+    site = served({f"/story/{n}": Answer(seconds=0.25) for n in range(2)})
+    urls = [f"http://{host}/story/{n}" for host in ("a.example", "b.example") for n in range(2)]
+    config = dataclasses.replace(POLITE, per_host_concurrency=1, per_host_delay=0.125)
+
+    pages(site.fetch_all(urls, config))
+
+    assert site.most == Counter({"a.example": 1, "b.example": 1})
+    # robots.txt, then each story a delay after the request before it began, once it ended
+    assert site.starts("a.example") == site.starts("b.example") == [0, 0.125, 0.375]
+
+
+def test_a_redirect_hop_counts_against_the_host_it_goes_to() -> None:
+    site = served(
+        {
+            "/short": Answer(302, b"", {"Location": "http://b.example/story"}),
+            "/story": Answer(),
+            "/other": Answer(),
+        }
     )
-    assert meter.most == Counter({"127.0.0.1": 1, "localhost": 1})
-    assert len(local) == len(named) == 2
-    assert all(a.start < b.end and b.start < a.end for a, b in zip(local, named, strict=True))
+    config = dataclasses.replace(POLITE, per_host_delay=0.25)
+
+    pages(site.fetch_all(["http://a.example/short", "http://b.example/other"], config))
+
+    hops = [(visit.path, visit.start - START) for visit in site.visits if visit.host == "b.example"]
+    assert hops == [("/robots.txt", 0), ("/other", 0.25), ("/story", 0.5)]
 
 
-def test_a_redirect_hop_counts_against_the_host_it_goes_to(site: LocalSite, meter: Meter) -> None:
-    site.routes["/short"] = meter(
-        Route(status=302, headers={"Location": on("localhost", site.url("/story"))})
+def test_waiting_for_a_turn_does_not_count_against_the_time_limit() -> None:
+    site = served({f"/story/{n}": Answer(seconds=0.25) for n in range(3)})
+    config = dataclasses.replace(
+        POLITE, timeout=0.375, per_host_concurrency=1, per_host_delay=0.125
     )
-    site.routes["/story"] = meter(Route(ARTICLE))
-    site.routes["/other"] = meter(Route(ARTICLE))
-    config = dataclasses.replace(POLITE, per_host_delay=0.3)
 
-    pages(fetch_all([site.url("/short"), on("localhost", site.url("/other"))], config))
+    results = pages(site.fetch_all([f"http://a.example/story/{n}" for n in range(3)], config))
 
-    assert sorted(span.path for span in meter.spans if span.host == "localhost") == [
-        "/other",
-        "/story",
-    ]
-    assert gaps(meter.starts("localhost"))[0] >= 0.3 - SLACK
+    assert site.starts("a.example") == [0, 0.125, 0.375, 0.625]  # the last waited 0.625s
+    assert [page.elapsed for page in results] == [0.25, 0.25, 0.25]
 
 
-def test_waiting_for_a_turn_does_not_count_against_the_time_limit(
-    site: LocalSite, meter: Meter
-) -> None:
-    for n in range(3):
-        site.routes[f"/story/{n}"] = meter(Route(ARTICLE), seconds=0.2)
-    config = dataclasses.replace(POLITE, timeout=0.35, per_host_concurrency=1, per_host_delay=0.1)
-    started = time.monotonic()
+def test_limiter_starts_to_one_host_a_delay_apart_and_others_at_once() -> None:
+    time = VirtualTime()
+    limiter = HostLimiter(4, 4, 0.5, monotonic=time.monotonic, sleep=time.sleep)
+    starts: list[tuple[str, float]] = []
 
-    results = pages(fetch_all([site.url(f"/story/{n}") for n in range(3)], config))
+    async def request(host: str) -> None:
+        await limiter.acquire(host)
+        starts.append((host, time.now - START))
+        limiter.release(host)
 
-    assert time.monotonic() - started > 0.6  # one at a time: the last waited 0.4s for its turn
-    assert all(0.2 <= page.elapsed < 0.35 for page in results)
+    async def go() -> None:
+        await asyncio.gather(*(request(host) for host in ["a", "a", "b", "a", "b"]))
+
+    time.run(go())
+
+    assert sorted(starts) == [("a", 0), ("a", 0.5), ("a", 1.0), ("b", 0), ("b", 0.5)]
 
 
 # --- robots.txt ------------------------------------------------------------------------
@@ -190,19 +214,10 @@ def test_a_disallowed_page_is_refused_without_being_requested(site: LocalSite) -
 
     [result] = fetch_all([site.url("/private/story")])
 
-    assert isinstance(result, FetchError)
+    assert type(result) is DisallowedError and result.kind == "disallowed"
     assert str(result) == f"disallowed by {site.url('/robots.txt')} for redline"
+    assert result.url == site.url("/private/story") and result.status is None
     assert [request.path for request in site.requests] == ["/robots.txt"]
-
-
-class Seconds:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def fetch_with_memory(url: str, memory: RobotsMemory) -> Page | BaseException:
@@ -221,8 +236,8 @@ def fetch_with_memory(url: str, memory: RobotsMemory) -> Page | BaseException:
 def test_robots_txt_answers_are_remembered_across_fetchers_for_a_day(site: LocalSite) -> None:
     site.page("/robots.txt", NO_PRIVATE, Content_Type="text/plain")
     site.page("/story", ARTICLE)
-    clock = Seconds()
-    memory = RobotsMemory(clock=clock)
+    clock = VirtualTime()
+    memory = RobotsMemory(clock=clock.monotonic)
     for _ in range(3):
         assert isinstance(fetch_with_memory(site.url("/story"), memory), Page)
     refused = fetch_with_memory(site.url("/private/x"), memory)
@@ -237,7 +252,7 @@ def test_robots_txt_answers_are_remembered_across_fetchers_for_a_day(site: Local
 def test_no_answer_from_robots_txt_is_not_remembered(site: LocalSite, status: int) -> None:
     site.routes["/robots.txt"] = Route(b"down", status=status)
     site.page("/story", ARTICLE)
-    memory = RobotsMemory(clock=Seconds())
+    memory = RobotsMemory(clock=VirtualTime().monotonic)
     for _ in range(2):
         assert isinstance(fetch_with_memory(site.url("/story"), memory), Page)
     assert [request.path for request in site.requests].count("/robots.txt") == 2
@@ -319,13 +334,20 @@ def test_an_unreachable_robots_txt_allows_everything() -> None:
     assert asyncio.run(go()).body == ARTICLE
 
 
-def test_a_robots_txt_that_never_answers_times_out_and_allows(site: LocalSite) -> None:
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /\n", delay=30)
-    site.page("/story", ARTICLE)
+def test_a_robots_txt_that_never_answers_times_out_and_allows() -> None:
+    disallow_all = Answer(body=b"User-agent: *\nDisallow: /\n", seconds=30)
+    site = served({"/robots.txt": disallow_all, "/story": Answer(seconds=0.125)})
 
-    pages(fetch_all([site.url("/story")], dataclasses.replace(POLITE, timeout=0.3)))
+    [page] = pages(
+        site.fetch_all(["http://a.example/story"], dataclasses.replace(POLITE, timeout=0.25))
+    )
 
-    assert [request.path for request in site.requests] == ["/robots.txt", "/story"]
+    # robots.txt had its own time limit, and the page's own one was not used up waiting
+    assert [(visit.path, visit.start - START) for visit in site.visits] == [
+        ("/robots.txt", 0),
+        ("/story", 0.25),
+    ]
+    assert page.elapsed == 0.125
 
 
 def test_a_redirected_robots_txt_is_followed(site: LocalSite) -> None:
@@ -383,47 +405,50 @@ def test_only_the_first_half_megabyte_of_robots_txt_is_read(site: LocalSite) -> 
     assert isinstance(late, Page)
 
 
-def test_a_crawl_delay_longer_than_per_host_delay_is_honoured(
-    site: LocalSite, meter: Meter
-) -> None:
-    site.page("/robots.txt", b"User-agent: *\nCrawl-delay: 0.25\n", Content_Type="text/plain")
-    for n in range(2):
-        site.routes[f"/story/{n}"] = meter(Route(ARTICLE))
+def test_a_crawl_delay_longer_than_per_host_delay_is_honoured() -> None:
+    robots = Answer(body=b"User-agent: *\nCrawl-delay: 0.25\n", headers={})
+    site = served({"/robots.txt": robots} | {f"/story/{n}": Answer() for n in range(2)})
+    config = dataclasses.replace(POLITE, per_host_delay=0.125)
 
-    pages(fetch_all([site.url(f"/story/{n}") for n in range(2)]))
+    pages(site.fetch_all([f"http://a.example/story/{n}" for n in range(2)], config))
 
-    assert gaps(meter.starts("127.0.0.1"))[0] >= 0.25 - SLACK
+    assert site.starts("a.example") == [0, 0.25, 0.5]
 
 
 # --- Retry-After -----------------------------------------------------------------------
 
 
-def test_a_429_with_retry_after_stops_requests_to_that_host(site: LocalSite) -> None:
-    site.routes["/busy"] = Route(b"slow down", status=429, headers={"Retry-After": "120"})
-    site.page("/story", ARTICLE)
+def test_a_429_with_retry_after_stops_requests_to_that_host() -> None:
+    busy_answer = Answer(429, b"slow down", {"Retry-After": "120"}, seconds=0.5)
+    site = served({"/busy": busy_answer, "/story": Answer()})
 
-    async def go() -> tuple[BaseException, BaseException, Page]:
-        async with Fetcher(POLITE) as fetcher:
-            busy = await asyncio.gather(fetcher.fetch(site.url("/busy")), return_exceptions=True)
-            started = time.monotonic()
-            later = await asyncio.gather(fetcher.fetch(site.url("/story")), return_exceptions=True)
-            assert time.monotonic() - started < 0.1
-            other = await fetcher.fetch(on("localhost", site.url("/story")))
-            return busy[0], later[0], other
+    async def go() -> tuple[BaseException, BaseException, float, Page]:
+        async with site.fetcher() as fetcher:
+            busy = await asyncio.gather(
+                fetcher.fetch("http://a.example/busy"), return_exceptions=True
+            )
+            asked_at = site.time.now
+            later = await asyncio.gather(
+                fetcher.fetch("http://a.example/story"), return_exceptions=True
+            )
+            waited = site.time.now - asked_at
+            other = await fetcher.fetch("http://b.example/story")
+            return busy[0], later[0], waited, other
 
-    busy, later, other = asyncio.run(go())
+    busy, later, waited, other = site.time.run(go())
 
     assert isinstance(busy, HTTPStatusError)
     assert (busy.status, busy.retry_after) == (429, 120.0)
-    assert isinstance(later, FetchError) and later.status is None
-    assert str(later) == "not fetched: 127.0.0.1 asked us to wait (Retry-After), 120s to go"
-    assert later.retry_after is not None and 119 < later.retry_after <= 120
+    assert type(later) is RetryLaterError and later.kind == "retry_later"
+    assert (later.url, later.status, later.retry_after) == ("http://a.example/story", None, 120.0)
+    assert str(later) == "not fetched: a.example asked us to wait (Retry-After), 120s to go"
+    assert waited == 0  # refused at once, not after a wait
     assert other.body == ARTICLE
-    assert [(r.headers["host"].split(":")[0], r.path) for r in site.requests] == [
-        ("127.0.0.1", "/robots.txt"),
-        ("127.0.0.1", "/busy"),
-        ("localhost", "/robots.txt"),
-        ("localhost", "/story"),
+    assert [(visit.host, visit.path) for visit in site.visits] == [
+        ("a.example", "/robots.txt"),
+        ("a.example", "/busy"),
+        ("b.example", "/robots.txt"),
+        ("b.example", "/story"),
     ]
 
 
@@ -458,15 +483,14 @@ def test_without_a_usable_retry_after_nothing_is_blocked(
     assert page.body == ARTICLE
 
 
-def test_a_retry_after_on_robots_txt_stops_the_page_too(site: LocalSite) -> None:
-    site.routes["/robots.txt"] = Route(b"", status=503, headers={"Retry-After": "60"})
-    site.page("/story", ARTICLE)
+def test_a_retry_after_on_robots_txt_stops_the_page_too() -> None:
+    site = served({"/robots.txt": Answer(503, b"", {"Retry-After": "60"})})
 
-    [result] = fetch_all([site.url("/story")])
+    [result] = site.fetch_all(["http://a.example/story"])
 
-    assert isinstance(result, FetchError) and "asked us to wait" in str(result)
-    assert result.retry_after is not None and 59 < result.retry_after <= 60
-    assert [request.path for request in site.requests] == ["/robots.txt"]
+    assert isinstance(result, RetryLaterError) and "asked us to wait" in str(result)
+    assert (result.url, result.retry_after) == ("http://a.example/story", 60.0)
+    assert site.paths() == ["/robots.txt"]
 
 
 NOW = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -493,15 +517,22 @@ def test_parse_retry_after(value: str, seconds: float | None) -> None:
 
 
 def test_a_cooldown_ends_after_its_time() -> None:
+    time = VirtualTime()
+    limiter = HostLimiter(4, 2, 0, monotonic=time.monotonic, sleep=time.sleep)
+
     async def go() -> None:
-        limiter = HostLimiter(concurrency=4, per_host=2, delay=0)
-        limiter.cool_down("news.example", 0.15)
-        with pytest.raises(FetchError, match="news.example asked us to wait"):
+        limiter.cool_down("news.example", 0.5)
+        with pytest.raises(RetryLaterError, match="news.example asked us to wait") as caught:
             await limiter.acquire("news.example")
+        assert caught.value.retry_after == 0.5
         await limiter.acquire("other.example")
         limiter.release("other.example")
-        await asyncio.sleep(0.2)
+        time.now += 0.25
+        with pytest.raises(RetryLaterError) as caught:
+            await limiter.acquire("news.example")
+        assert caught.value.retry_after == 0.25
+        time.now += 0.25
         await limiter.acquire("news.example")
         limiter.release("news.example")
 
-    asyncio.run(go())
+    time.run(go())

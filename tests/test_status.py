@@ -14,6 +14,9 @@ from localsite import LocalSite
 from redline import Config, FetchConfig, Redline
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, render_page
+from redline.errors import ErrorKind
+from redline.model import ArticleStatus, NextCheck, Observation
+from redline.store import SourceHealth, Store
 
 T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
 CONFIG = Config(fetch=FetchConfig(allow_private_networks=True, per_host_delay=0))
@@ -80,3 +83,35 @@ def test_status_json_from_the_cli(tmp_path: Path) -> None:
             "alarms": [],
         }
     ]
+
+
+def failed_checks(database_url: str, failures: list[tuple[str, ErrorKind]]) -> SourceHealth:
+    """The health of a source whose one article failed as ``failures`` say (message, kind)."""
+    store = Store.open(database_url)
+    try:
+        article, _ = store.add_article("https://news.test/a", source="s", now=T0)
+        plan = NextCheck(T0 + timedelta(hours=1), timedelta(hours=1), ArticleStatus.ACTIVE)
+        for n, (message, kind) in enumerate(failures):
+            seen = Observation(T0 + timedelta(minutes=n), 0.1, 200, error=message, error_kind=kind)
+            store.record_check(article.id, seen, lambda changed, previous: plan)
+        (health,) = store.health(T0 + timedelta(hours=1))
+        return health
+    finally:
+        store.close()
+
+
+def test_rewording_a_message_cannot_switch_the_extraction_alarm_off(database_url: str) -> None:
+    reworded = [("the page holds nothing we could read", ErrorKind.NO_ARTICLE)] * 2
+    health = failed_checks(database_url, [*reworded, ("parser broke", ErrorKind.INTERNAL)])
+
+    assert (health.checks, health.errors, health.extraction_errors) == (3, 3, 3)
+    assert health.alarms[0].startswith("extraction failing: 3 of 3 checks found no article")
+
+
+def test_an_error_that_only_reads_like_no_article_is_no_extraction_failure(
+    database_url: str,
+) -> None:
+    health = failed_checks(database_url, [("no article text: HTTP 404", ErrorKind.HTTP_STATUS)] * 3)
+
+    assert (health.errors, health.extraction_errors) == (3, 0)
+    assert health.alarms[0] == "100% of checks failed"

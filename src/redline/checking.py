@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .config import Config
-from .errors import ExtractionError, FetchError, RedlineError
+from .errors import ErrorKind, ExtractionError, FetchError, RedlineError
 from .extract import extract_article
 from .fetch import Fetcher
 from .model import Article, CheckResult, ExtractedArticle, NextCheck, Observation
@@ -140,10 +140,11 @@ class CheckPass:
         try:
             extracted = await self.extraction.extract(page.text, page.final_url, self.config)
         except ExtractionError as exc:
-            return replace(seen, error=str(exc))
+            return replace(seen, error=str(exc), error_kind=exc.kind)
         except Exception as exc:  # a bug on one odd page must not end the whole pass
             log.exception("extracting %s failed", page.final_url)
-            return replace(seen, error=f"extraction failed: {type(exc).__name__}: {exc}")
+            error = f"extraction failed: {type(exc).__name__}: {exc}"
+            return replace(seen, error=error, error_kind=ErrorKind.INTERNAL)
         return replace(
             seen,
             duration=time.monotonic() - started,
@@ -192,11 +193,10 @@ class CheckPass:
 
 
 def _failed_fetch(exc: RedlineError, checked_at: datetime, duration: float) -> Observation:
+    failed = Observation(checked_at, duration, error=str(exc), error_kind=exc.kind)
     if not isinstance(exc, FetchError):  # an InvalidURLError: nothing was asked of the server
-        return Observation(checked_at, duration, error=str(exc))
-    return Observation(
-        checked_at, duration, exc.status, error=str(exc), retry_after=exc.retry_after
-    )
+        return failed
+    return replace(failed, http_status=exc.status, retry_after=exc.retry_after)
 
 
 def _not_before_retry_after(planned: NextCheck, seen: Observation) -> NextCheck:

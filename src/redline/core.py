@@ -3,7 +3,8 @@
 The CLI and the service are thin shells over it. The web app is the one shell
 beside it: it only reads, so it opens its own read-only connections and reads
 through :class:`redline.store.queries.Archive`. The outside world comes in as
-parameters: the HTTP transport, the DNS resolver, the clock and the random
+parameters: the HTTP transport, the DNS resolver, the clock, the monotonic
+clock and its sleep (the fetch stage's delays and time limits) and the random
 source, so tests need no network and never sleep.
 """
 
@@ -14,6 +15,7 @@ import os
 import random as random_module
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -37,6 +39,8 @@ from .model import (
     CheckSummary,
     Clock,
     ExtractedArticle,
+    Monotonic,
+    Sleep,
     Source,
     Version,
     utc_now,
@@ -70,6 +74,8 @@ class Redline:
         resolver: Resolver | None = None,
         clock: Clock = utc_now,
         random: Callable[[], float] = random_module.random,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.store = store
         self.config = config or Config()
@@ -77,9 +83,11 @@ class Redline:
         self._resolver = resolver
         self._clock = clock
         self._random = random
+        self._monotonic, self._sleep = monotonic, sleep
         self._sources = SourceStore(store.engine)
         self._archive = ArchiveStore(store.engine)
-        self._robots = RobotsMemory()  # kept across passes: a service asks a site once a day
+        # kept across passes: a service asks a site once a day
+        self._robots = RobotsMemory(clock=monotonic)
         self._extraction = ExtractionPool()
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
@@ -93,6 +101,8 @@ class Redline:
         resolver: Resolver | None = None,
         clock: Clock = utc_now,
         random: Callable[[], float] = random_module.random,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> Redline:
         """Open (creating or upgrading) the database: a SQLAlchemy URL or a SQLite path.
 
@@ -102,7 +112,14 @@ class Redline:
         config = config or Config()
         store = Store.open(database_url(database or config.database))
         return cls(
-            store, config, transport=transport, resolver=resolver, clock=clock, random=random
+            store,
+            config,
+            transport=transport,
+            resolver=resolver,
+            clock=clock,
+            random=random,
+            monotonic=monotonic,
+            sleep=sleep,
         )
 
     def close(self) -> None:
@@ -211,6 +228,8 @@ class Redline:
             transport=self._transport,
             resolver=self._resolver,
             robots_memory=self._robots,
+            monotonic=self._monotonic,
+            sleep=self._sleep,
         )
 
     # Checking

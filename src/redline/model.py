@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from .errors import ErrorKind
 
 __all__ = [
     "Article",
@@ -17,8 +19,10 @@ __all__ = [
     "CheckSummary",
     "Clock",
     "ExtractedArticle",
+    "Monotonic",
     "NextCheck",
     "Observation",
+    "Sleep",
     "Source",
     "Version",
     "utc_now",
@@ -26,6 +30,13 @@ __all__ = [
 
 Clock = Callable[[], datetime]
 """Tells the time: an aware UTC datetime. Injected everywhere, so tests move it by hand."""
+
+
+Monotonic = Callable[[], float]
+"""Counts seconds, never backwards (``time.monotonic``): what request delays and time limits use."""
+
+Sleep = Callable[[float], Awaitable[None]]
+"""Waits that many seconds of the :data:`Monotonic` clock it goes with (``asyncio.sleep``)."""
 
 
 def utc_now() -> datetime:
@@ -124,6 +135,9 @@ class CheckRecord:
     duration: float
     bytes: int
     version: int | None
+    error_kind: ErrorKind | None = None
+    """What kind of failure ``error`` was, on an ``error`` outcome; else None. A suspect
+    (held-back) check failed nothing: its ``error`` says why the text was held back."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,8 @@ class CheckResult:
     outcome: CheckOutcome
     version: int | None = None
     error: str | None = None
+    error_kind: ErrorKind | None = None
+    """As :attr:`CheckRecord.error_kind`: set on an ``error`` outcome only."""
 
 
 @dataclass(frozen=True)
@@ -212,6 +228,8 @@ class Observation:
     article: ExtractedArticle | None = None
     extractor_version: str | None = None
     error: str | None = None
+    error_kind: ErrorKind | None = None
+    """What kind of failure ``error`` was: the failing exception's ``kind``."""
     retry_after: float | None = None  # seconds the server asked us to wait (429/503)
     body: bytes | None = None
     """The raw response body, archived with a new version."""

@@ -73,6 +73,7 @@ def article_json(
                 "outcome": c.outcome.value,
                 "http_status": c.http_status,
                 "error": c.error,
+                "error_kind": c.error_kind,
                 "duration": round(c.duration, 3),
                 "bytes": c.bytes,
                 "version": c.version,
@@ -129,6 +130,7 @@ def _result_json(result: CheckResult) -> dict[str, Any]:
         "outcome": result.outcome.value,
         "version": result.version,
         "error": result.error,
+        "error_kind": result.error_kind,
     }
 
 

@@ -11,7 +11,8 @@ networks, and politeness: per-host limits and ``Retry-After``
 Each HTTP request, every redirect hop and each robots.txt included, goes
 through one gate (:meth:`Fetcher._exchange`): the address guard, then the
 robots.txt of the hop's site, then the hop's host's turn. Waiting for robots.txt
-or a turn does not count against the time limit.
+or a turn does not count against the time limit. Time, for the per-host delays
+and the time limit alike, is the injected ``monotonic`` clock and its ``sleep``.
 
 The transport is httpx's own (httpcore). ``httpx-aiohttp`` costs about a
 quarter of its CPU per request (``bench/fetch_transports.py``) but, as of
@@ -34,6 +35,7 @@ import functools
 import http.cookiejar
 import logging
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -47,13 +49,17 @@ from ..config import FetchConfig
 from ..errors import (
     ConnectError,
     ContentTypeError,
+    DisallowedError,
+    EmptyBodyError,
     FetchError,
     FetchTimeoutError,
     HTTPStatusError,
     InvalidURLError,
+    RedirectError,
     TooLargeError,
     TooManyRedirectsError,
 )
+from ..model import Monotonic, Sleep
 from . import _robots
 from ._netguard import AddressGuard, Resolver, guarded_transport
 from ._politeness import HostLimiter, retry_after
@@ -137,30 +143,46 @@ _NO_VALIDATORS = _Validators(None, None)
 
 
 class _TimeLimit:
-    """The time limit of one fetch: it runs while requests run and stops while they wait."""
+    """The time limit of one fetch: it runs while requests run and stops while they wait.
 
-    def __init__(self, deadline: asyncio.Timeout, seconds: float) -> None:
-        self._deadline = deadline
+    It counts on the Fetcher's ``monotonic`` clock; :meth:`expire` waits on that
+    clock's ``sleep`` and, once the time is used up, makes the ``asyncio.timeout``
+    around the fetch pass, which cancels the fetch and raises TimeoutError.
+    """
+
+    def __init__(self, seconds: float, monotonic: Monotonic) -> None:
         self._seconds = seconds
+        self._monotonic = monotonic
+        self._used = 0.0  # before the current run
+        self._since: float | None = monotonic()  # when the current run began; None: stopped
+        self._running = asyncio.Event()
+        self._running.set()
 
     @contextlib.contextmanager
     def stopped(self) -> Iterator[None]:
         """Stop the clock for the duration: waiting for robots.txt or a turn is free."""
-        loop = asyncio.get_running_loop()
-        when = self._deadline.when()
-        assert when is not None
-        remaining = when - loop.time()
-        self._deadline.reschedule(None)
+        self._used, self._since = self.elapsed(), None
+        self._running.clear()
         try:
             yield
         finally:
-            self._deadline.reschedule(loop.time() + remaining)
+            self._since = self._monotonic()
+            self._running.set()
 
     def elapsed(self) -> float:
         """Seconds used so far."""
-        when = self._deadline.when()
-        assert when is not None
-        return self._seconds - (when - asyncio.get_running_loop().time())
+        running = 0.0 if self._since is None else self._monotonic() - self._since
+        return self._used + running
+
+    async def expire(self, deadline: asyncio.Timeout, sleep: Sleep) -> None:
+        """Make ``deadline`` pass once the limit is used up; a stopped clock waits to run."""
+        while True:
+            await self._running.wait()
+            left = self._seconds - self.elapsed()
+            if left <= 0:
+                break
+            await sleep(left)  # the clock may have stopped meanwhile: look again
+        deadline.reschedule(asyncio.get_running_loop().time())
 
 
 class Fetcher:
@@ -173,7 +195,8 @@ class Fetcher:
     ``config.per_host_concurrency`` to one host, starting at least
     ``config.per_host_delay`` seconds apart, and the others wait (the wait does
     not count against the time limit). ``transport`` and ``resolver`` replace
-    the network and DNS, for tests. ``robots_memory`` keeps sites' robots.txt
+    the network and DNS, ``monotonic`` and ``sleep`` the clock that delays and
+    time limits run on, for tests. ``robots_memory`` keeps sites' robots.txt
     answers across Fetchers.
     """
 
@@ -184,12 +207,19 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
         robots_memory: _robots.RobotsMemory | None = None,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._config = config
         self._transport = transport
         self._guard = AddressGuard(resolver, allow_private_networks=config.allow_private_networks)
+        self._monotonic, self._sleep = monotonic, sleep
         self._limiter = HostLimiter(
-            config.concurrency, config.per_host_concurrency, config.per_host_delay
+            config.concurrency,
+            config.per_host_concurrency,
+            config.per_host_delay,
+            monotonic=monotonic,
+            sleep=sleep,
         )
         self._robots = (
             _robots.RobotsCache(self._load_robots, robots_memory) if config.respect_robots else None
@@ -219,9 +249,10 @@ class Fetcher:
 
         Returns a 304 :class:`Page` when the server says the page is unchanged.
         Raises :class:`InvalidURLError` for a URL that is not http(s), and a
-        :class:`FetchError` subclass for everything that can go wrong after,
-        including a page robots.txt disallows (which is never requested) and
-        a host that asked us to wait (``retry_after`` says how long).
+        :class:`FetchError` subclass, its ``url`` set to ``url``, for everything
+        that can go wrong after, including a page robots.txt disallows
+        (:class:`DisallowedError`: it is never requested) and a host that asked
+        us to wait (:class:`RetryLaterError`: ``retry_after`` says how long).
         """
         validators = _Validators(etag, last_modified)
 
@@ -264,9 +295,8 @@ class Fetcher:
         target = _parse_url(url)
         if self._client is None:
             raise RuntimeError("use the Fetcher in 'async with' before fetching")
-        with _translated_errors(self._config.timeout):
-            async with asyncio.timeout(self._config.timeout) as deadline:
-                limit = _TimeLimit(deadline, self._config.timeout)
+        with _noted(url=url), _translated_errors(self._config.timeout):
+            async with self._time_limit() as limit:
                 return await self._follow_redirects(
                     target,
                     limit,
@@ -274,6 +304,17 @@ class Fetcher:
                     validators=validators,
                     accept=accept,
                 )
+
+    @contextlib.asynccontextmanager
+    async def _time_limit(self) -> AsyncIterator[_TimeLimit]:
+        """``[fetch] timeout`` on the requests made inside; TimeoutError once it runs out."""
+        async with asyncio.timeout(None) as deadline:
+            limit = _TimeLimit(self._config.timeout, self._monotonic)
+            watch = asyncio.create_task(limit.expire(deadline, self._sleep))
+            try:
+                yield limit
+            finally:
+                watch.cancel()
 
     async def _follow_redirects(
         self,
@@ -298,7 +339,7 @@ class Fetcher:
             async with self._exchange(target, headers, limit, obey_robots) as response:
                 cookies.extract_cookies(response)
                 if response.next_request is None:
-                    with _status_noted(response.status_code):
+                    with _noted(status=response.status_code):
                         return await read(response)
                 next_target = response.next_request.url
             if len(sent) > self._config.max_redirects:
@@ -327,7 +368,7 @@ class Fetcher:
             self._limiter.release(host)
 
     async def _refuse_disallowed(self, url: httpx.URL) -> None:
-        """Raise FetchError if the site's robots.txt disallows ``url`` to us."""
+        """Raise DisallowedError if the site's robots.txt disallows ``url`` to us."""
         if self._robots is None:
             return
         where, rules = await self._robots.rules_for(url)
@@ -336,7 +377,7 @@ class Fetcher:
         if delay := rules.crawl_delay(self._agent):  # when longer than per_host_delay
             self._limiter.slow_down(url.host, delay)
         if not rules.can_fetch(str(url), self._agent):
-            raise FetchError(f"disallowed by {where} for {self._agent}")
+            raise DisallowedError(f"disallowed by {where} for {self._agent}")
 
     async def _load_robots(self, url: httpx.URL) -> tuple[Protego | None, bool]:
         """Fetch and parse the robots.txt at ``url``, with its own time limit.
@@ -346,8 +387,7 @@ class Fetcher:
         """
         try:
             with _translated_errors(self._config.timeout):
-                async with asyncio.timeout(self._config.timeout) as deadline:
-                    limit = _TimeLimit(deadline, self._config.timeout)
+                async with self._time_limit() as limit:
                     status, body = await self._follow_redirects(
                         url, limit, _read_robots, obey_robots=False
                     )
@@ -397,7 +437,7 @@ class Fetcher:
                 raise TooLargeError(f"response body is over [fetch] max_bytes = {limit}")
             chunks.append(chunk)
         if size == 0:
-            raise FetchError("empty response body", status=response.status_code)
+            raise EmptyBodyError("empty response body", status=response.status_code)
         return b"".join(chunks)
 
 
@@ -482,11 +522,12 @@ def _cache_headers(response: httpx.Response) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _status_noted(status: int) -> Iterator[None]:
-    """Give a FetchError raised over a response that response's HTTP status."""
+def _noted(*, url: str | None = None, status: int | None = None) -> Iterator[None]:
+    """Give a FetchError raised inside the URL fetched or the HTTP status it lacks."""
     try:
         yield
     except FetchError as exc:
+        exc.url = exc.url or url
         exc.status = exc.status or status
         raise
 
@@ -500,8 +541,10 @@ def _translated_errors(timeout: float) -> Iterator[None]:
         raise FetchTimeoutError(f"timed out after {timeout:g}s") from None
     except httpx.TransportError as exc:
         raise ConnectError(f"connection failed: {_one_line(exc)}") from exc
-    except httpx.InvalidURL as exc:  # only a redirect target can be invalid by now
-        raise FetchError(f"invalid redirect: {_one_line(exc)}") from exc
+    # only a redirect target can be invalid by now; httpx decodes its host's IDNA
+    # labels (xn--...) as it builds the next request, and idna's errors are UnicodeErrors
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise RedirectError(f"invalid redirect: {_one_line(exc)}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(_one_line(exc)) from exc
 
@@ -509,9 +552,10 @@ def _translated_errors(timeout: float) -> Iterator[None]:
 def _parse_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+        host = parsed.host  # decodes IDNA labels (xn--...): idna's errors are UnicodeErrors
+    except (httpx.InvalidURL, UnicodeError) as exc:
         raise InvalidURLError(f"not a valid URL: {url!r} ({_one_line(exc)})") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    if parsed.scheme not in ("http", "https") or not host:
         raise InvalidURLError(f"not an http(s) URL: {url!r}")
     return parsed
 
@@ -519,7 +563,7 @@ def _parse_url(url: str) -> httpx.URL:
 def _checked_redirect(status: int, target: httpx.URL) -> httpx.URL:
     """The URL a redirect leads to, refused unless it is http(s)."""
     if target.scheme not in ("http", "https"):
-        raise FetchError(
+        raise RedirectError(
             f"refusing to follow a redirect to {target}: not an http(s) URL", status=status
         )
     return target
@@ -530,7 +574,7 @@ def _refuse_error_status(response: httpx.Response) -> None:
         return
     status = response.status_code
     if response.is_redirect:  # a 3xx that httpx would not follow: no usable Location
-        raise FetchError(f"HTTP {status} redirect without a Location", status=status)
+        raise RedirectError(f"HTTP {status} redirect without a Location", status=status)
     message = f"HTTP {status} {response.reason_phrase}".rstrip()
     raise HTTPStatusError(message, status=status, retry_after=retry_after(response))
 

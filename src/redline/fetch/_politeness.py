@@ -6,8 +6,9 @@ run at once in all, at most ``per_host`` to one host, and two requests to one
 host start at least ``delay`` seconds apart (longer if its robots.txt asks, see
 :meth:`HostLimiter.slow_down`). A host that answered 429 or 503 with
 ``Retry-After`` gets no request until that time has passed: asking fails at
-once with a :class:`FetchError` rather than waiting, since one check pass
-should not sleep for minutes on one site.
+once with a :class:`RetryLaterError` rather than waiting, since one check pass
+should not sleep for minutes on one site. Time is the injected ``monotonic``
+clock and its ``sleep``, so tests move it by hand.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from datetime import UTC, datetime
 
 import httpx
 
-from ..errors import FetchError
+from ..errors import RetryLaterError
+from ..model import Monotonic, Sleep
 
 __all__ = ["MAX_CRAWL_DELAY", "MAX_RETRY_AFTER", "HostLimiter", "parse_retry_after", "retry_after"]
 
@@ -47,38 +49,49 @@ class _Host:
     """Held by the one request of this host waiting to start (its delay, then a global slot)."""
     last_start: float = -math.inf
     resume_at: float = -math.inf
-    """The host asked for no request before this time (``time.monotonic``)."""
+    """The host asked for no request before this time (on the limiter's monotonic clock)."""
 
 
 class HostLimiter:
     """Gives requests their turn: a global limit, a per-host limit and delay, cooldowns.
 
     Call :meth:`acquire` before a request and :meth:`release` after it, always
-    in pairs. Time spent in :meth:`acquire` is waiting, not requesting.
+    in pairs. Time spent in :meth:`acquire` is waiting, not requesting. Delays
+    are kept on ``monotonic`` and waited out with ``sleep``.
     """
 
-    def __init__(self, concurrency: int, per_host: int, delay: float) -> None:
+    def __init__(
+        self,
+        concurrency: int,
+        per_host: int,
+        delay: float,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
         self._slots = asyncio.Semaphore(concurrency)
         self._per_host = per_host
         self._delay = delay
+        self._monotonic = monotonic
+        self._sleep = sleep
         self._hosts: dict[str, _Host] = {}
 
     async def acquire(self, host: str) -> None:
-        """Wait for ``host``'s turn; raise FetchError at once if it asked us to wait."""
+        """Wait for ``host``'s turn; raise RetryLaterError at once if it asked us to wait."""
         state = self._host(host)
         self._refuse_while_cooling(host, state)
         await state.slots.acquire()
         try:  # the global slot last: a request waiting out its host's delay holds none
             async with state.gate:
-                await _sleep_until(lambda: state.last_start + state.delay)
+                await self._sleep_until(lambda: state.last_start + state.delay)
                 await self._slots.acquire()
-                state.last_start = time.monotonic()
+                state.last_start = self._monotonic()
         except BaseException:
             state.slots.release()
             raise
         try:  # a 429 may have come in while this request waited
             self._refuse_while_cooling(host, state)
-        except FetchError:
+        except RetryLaterError:
             self.release(host)
             raise
 
@@ -95,7 +108,7 @@ class HostLimiter:
     def cool_down(self, host: str, seconds: float) -> None:
         """Send nothing more to ``host`` for ``seconds``: it answered with Retry-After."""
         state = self._host(host)
-        state.resume_at = max(state.resume_at, time.monotonic() + seconds)
+        state.resume_at = max(state.resume_at, self._monotonic() + seconds)
 
     def _host(self, host: str) -> _Host:
         state = self._hosts.get(host)
@@ -103,21 +116,19 @@ class HostLimiter:
             state = self._hosts[host] = _Host(asyncio.Semaphore(self._per_host), self._delay)
         return state
 
-    @staticmethod
-    def _refuse_while_cooling(host: str, state: _Host) -> None:
-        remaining = state.resume_at - time.monotonic()
+    def _refuse_while_cooling(self, host: str, state: _Host) -> None:
+        remaining = state.resume_at - self._monotonic()
         if remaining > 0:
-            raise FetchError(
+            raise RetryLaterError(
                 f"not fetched: {host} asked us to wait (Retry-After),"
                 f" {math.ceil(remaining)}s to go",
                 retry_after=remaining,
             )
 
-
-async def _sleep_until(deadline: Callable[[], float]) -> None:
-    """Sleep until ``deadline()`` (a ``time.monotonic`` time, which may move) has passed."""
-    while (wait := deadline() - time.monotonic()) > 0:
-        await asyncio.sleep(wait)
+    async def _sleep_until(self, deadline: Callable[[], float]) -> None:
+        """Sleep until ``deadline()`` (a time of our monotonic clock, which may move) has passed."""
+        while (wait := deadline() - self._monotonic()) > 0:
+            await self._sleep(wait)
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -3,7 +3,8 @@
 A site redesign that silently breaks extraction is the most common failure of
 a tracker: checks keep "succeeding" while they find no article, or a version
 suddenly holds a fraction of the text (held back as a ``suspect`` check, or
-confirmed as a version). Both raise an alarm here.
+confirmed as a version). Both raise an alarm here. A check that found no article
+is known by the kind of its error, never by its message, which may be reworded.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ..errors import ErrorKind
 from ..model import ArticleStatus, CheckOutcome
 from .tables import ArticleRow, CheckRow, VersionRow
 
@@ -26,8 +28,8 @@ FAILING_RATE = 0.5  # of checks in the window
 MIN_CHECKS_FOR_ALARM = 3
 SHRINK_RATIO = 0.5  # a new version with under half the previous text
 REPEATED_FAILURES = 5  # consecutive failures that make an article "failing"
-# How the errors of a page that yields no article begin (redline.extract and redline.checking).
-_NO_ARTICLE = ("no article text", "extraction failed")
+# The errors of a page that yields no article: none found, or the extractor broke on it.
+_NO_ARTICLE = (ErrorKind.NO_ARTICLE.value, ErrorKind.INTERNAL.value)
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,7 @@ def _article_counts() -> Select[str | None, int, int, int, int]:
 
 def _check_counts(since: datetime) -> Select[str | None, int, int, int, int]:
     is_error = CheckRow.outcome == CheckOutcome.ERROR.value
-    no_article = is_error & (
-        CheckRow.error.startswith(_NO_ARTICLE[0]) | CheckRow.error.startswith(_NO_ARTICLE[1])
-    )
+    no_article = is_error & CheckRow.error_kind.in_(_NO_ARTICLE)
     return (
         select(
             ArticleRow.source,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, func, select
 
+from ..errors import ErrorKind
 from ..model import Article, ArticleStatus, Capture, CheckOutcome, CheckRecord, Source, Version
 from .tables import ArticleRow, CaptureRow, CheckRow, SourceRow, VersionRow
 
@@ -93,6 +94,7 @@ def to_check(row: CheckRow) -> CheckRecord:
         duration=row.duration,
         bytes=row.bytes,
         version=row.version_number,
+        error_kind=None if row.error_kind is None else ErrorKind(row.error_kind),
     )
 
 

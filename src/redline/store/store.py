@@ -285,6 +285,7 @@ class Store:
                 number = 0 if latest is None else latest.number + 1
                 _add_version(session, article, number, seen)
         _apply_check(article, seen, outcome, plan)
+        error_kind = seen.error_kind if outcome is CheckOutcome.ERROR else None
         session.add(
             CheckRow(
                 article_id=article_id,
@@ -292,6 +293,7 @@ class Store:
                 http_status=seen.http_status,
                 outcome=outcome.value,
                 error=error,
+                error_kind=error_kind,
                 duration=seen.duration,
                 bytes=seen.nbytes,
                 version_number=number,
@@ -299,7 +301,7 @@ class Store:
             )
         )
         version = number if number is not None else (latest.number if latest else None)
-        return CheckResult(article_id, article.url, outcome, version, error)
+        return CheckResult(article_id, article.url, outcome, version, error, error_kind)
 
     def _article(self, session: Session, article_id: int) -> Article:
         row = session.execute(article_query().where(ArticleRow.id == article_id)).one_or_none()

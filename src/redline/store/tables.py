@@ -156,6 +156,8 @@ class CheckRow(Base):
     http_status: Mapped[int | None]
     outcome: Mapped[str] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
+    # the failure's redline.errors.ErrorKind, on error outcomes only (migration 0007)
+    error_kind: Mapped[str | None] = mapped_column(String(32))
     duration: Mapped[float] = mapped_column(Float)  # seconds
     bytes: Mapped[int] = mapped_column(Integer, default=0)
     version_number: Mapped[int | None]
