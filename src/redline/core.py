@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict, Unpack
 
 import httpx
 
@@ -51,10 +51,27 @@ from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url,
 from .urls import canonical_url
 from .warc import write_warc
 
-__all__ = ["Redline"]
+__all__ = ["Redline", "World"]
 
 _REEXTRACT_BATCH = 64
 """Articles whose archived pages are re-extracted together: enough to keep every core busy."""
+
+
+class World(TypedDict, total=False):
+    """The outside world a :class:`Redline` meets, each part replaceable (for tests)."""
+
+    transport: httpx.AsyncBaseTransport | None
+    """The HTTP transport; None: the network, through the address guard."""
+    resolver: Resolver | None
+    """The DNS resolver; None: the system's."""
+    clock: Clock
+    """The time of day (aware UTC)."""
+    random: Callable[[], float]
+    """Random numbers in [0, 1): the schedule's jitter."""
+    monotonic: Monotonic
+    """The clock the fetch stage's delays and time limits run on."""
+    sleep: Sleep
+    """Waits on ``monotonic``."""
 
 
 class Redline:
@@ -96,31 +113,17 @@ class Redline:
         cls,
         database: str | Path | None = None,
         config: Config | None = None,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        resolver: Resolver | None = None,
-        clock: Clock = utc_now,
-        random: Callable[[], float] = random_module.random,
-        monotonic: Monotonic = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        **world: Unpack[World],
     ) -> Redline:
         """Open (creating or upgrading) the database: a SQLAlchemy URL or a SQLite path.
 
         With no ``database``, the config's ``[database] url``, then a SQLite file
-        in the user's data directory.
+        in the user's data directory. ``world`` replaces parts of the outside world
+        as the constructor's keyword arguments do.
         """
         config = config or Config()
         store = Store.open(database_url(database or config.database))
-        return cls(
-            store,
-            config,
-            transport=transport,
-            resolver=resolver,
-            clock=clock,
-            random=random,
-            monotonic=monotonic,
-            sleep=sleep,
-        )
+        return cls(store, config, **world)
 
     def close(self) -> None:
         self._extraction.close()
