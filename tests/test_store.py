@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,13 +41,6 @@ def seen(at: datetime, body: ExtractedArticle | None = None, **facts: object) ->
 
 def every_hour(changed: bool, previous: timedelta | None) -> NextCheck:
     return NextCheck(T0 + timedelta(hours=1), timedelta(hours=1), ArticleStatus.ACTIVE)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    opened = Store.open(database_url)
-    yield opened
-    opened.close()
 
 
 def test_adding_twice_keeps_one_article(store: Store) -> None:
