@@ -55,7 +55,7 @@ class RedlineFactory:
         """
         options: OpenOptions = {"clock": self._clock, "random": lambda: 0.5}
         if over is not None:
-            options.update(transport=over.transport, resolver=over.dns)
+            options["transport"], options["resolver"] = over.transport, over.dns
         options.update(overrides)
         default = LOOPBACK if over is None else GUARDED
         redline = Redline.open(self._database_url, config or default, **options)

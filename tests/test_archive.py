@@ -19,6 +19,7 @@ from redline import CheckOutcome, Config, Redline, SiteRule
 from redline.cli import cli
 from redline.config import VersionPolicy
 from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
+from redline.extract._boilerplate import without_boilerplate
 from redline.model import ArticleStatus, NextCheck, Observation
 from redline.store import ArchiveStore, Store
 from redline.store.archive import MAX_CHAIN
@@ -264,10 +265,10 @@ def test_an_extractor_upgrade_rebaselines_quietly(
 ) -> None:
     redline.add([story.url])
     check(redline, clock)
-    original = extraction.without_boilerplate
 
-    def upgraded(paragraphs: list[str], **kwargs: str | None) -> tuple[str, ...]:
-        return tuple(p for p in original(paragraphs, **kwargs) if "ferry" not in p)
+    def upgraded(paragraphs: list[str], *, title: str, byline: str | None) -> tuple[str, ...]:
+        kept = without_boilerplate(paragraphs, title=title, byline=byline)
+        return tuple(p for p in kept if "ferry" not in p)
 
     monkeypatch.setattr(extraction, "EXTRACTOR_VERSION", "upgraded")
     monkeypatch.setattr(extraction, "without_boilerplate", upgraded)

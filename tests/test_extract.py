@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -352,7 +353,7 @@ def test_the_noisy_article_is_exactly_its_paragraphs() -> None:
 @pytest.mark.parametrize("page", ["news_article.html", "noisy_article.html"])
 def test_twenty_noise_only_re_renders_of_each_test_page_give_one_value(page: str) -> None:
     rng = random.Random(page)
-    renders = {
+    renders: Callable[[], str] = {
         "news_article.html": lambda: render(random_noise(rng)),
         "noisy_article.html": lambda: render_noisy(rng),
     }[page]

@@ -402,7 +402,7 @@ def test_a_429_with_retry_after_stops_requests_to_that_host(site: LocalSite) -> 
     site.routes["/busy"] = Route(b"slow down", status=429, headers={"Retry-After": "120"})
     site.page("/story", ARTICLE)
 
-    async def go() -> tuple[BaseException, BaseException, Page]:
+    async def go() -> tuple[Page | BaseException, Page | BaseException, Page]:
         async with Fetcher(POLITE) as fetcher:
             busy = await asyncio.gather(fetcher.fetch(site.url("/busy")), return_exceptions=True)
             started = time.monotonic()
@@ -447,7 +447,7 @@ def test_without_a_usable_retry_after_nothing_is_blocked(
     site.routes["/busy"] = Route(b"busy", status=status, headers=headers)
     site.page("/story", ARTICLE)
 
-    async def go() -> tuple[BaseException, Page]:
+    async def go() -> tuple[Page | BaseException, Page]:
         async with Fetcher(POLITE) as fetcher:
             busy = await asyncio.gather(fetcher.fetch(site.url("/busy")), return_exceptions=True)
             return busy[0], await fetcher.fetch(site.url("/story"))

@@ -527,7 +527,10 @@ def outcomes_of(runs: Sequence[dict[str, str]]) -> dict[str, str]:
 
 
 def page_text(html: str) -> str:
-    return lxml.html.document_fromstring(html).text_content()
+    document = lxml.html.document_fromstring(html)
+    assert isinstance(document, lxml.html.HtmlElement)  # lxml-stubs say only _Element
+    text: str = document.text_content()  # lxml-stubs: Any
+    return text
 
 
 # --- twenty noise-only re-renders ------------------------------------------------------
