@@ -544,6 +544,16 @@ def test_site_rule_selectors_pick_title_byline_and_body() -> None:
     assert article.paragraphs == expected
 
 
+def test_the_first_rule_matching_the_pages_host_or_a_parent_domain_applies() -> None:
+    other_site = replace(FULL_RULE, host="ledger.example")  # the host's suffix, not a parent
+    second = replace(FULL_RULE, title="h1")
+    article = extract_article(render(), URL, rules=[other_site, FULL_RULE, second])
+    assert article.method == "site:riverside-ledger.example"
+    assert article.title == EXPECTED_PARAGRAPHS[0]  # FULL_RULE's title, not the second's
+    unruled = extract_article(render(), "https://riverside-ledger.example.com/x", rules=[FULL_RULE])
+    assert unruled.method != "site:riverside-ledger.example"
+
+
 def test_a_site_rule_body_keeps_blocks_that_are_not_paragraphs() -> None:
     rule = SiteRule(host="example.org", body="#story")
     html = """<html><body><h1>A layout of divs</h1><div id="story">

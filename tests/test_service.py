@@ -13,13 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, update
 
 from handclock import Clock
 from localsite import LocalSite, Route
 from redline import AlreadyRunningError, CheckOutcome, Config, FetchConfig, Redline
 from redline.demo import FIRST_EDITION, render_page
-from redline.store.tables import CheckRow
+from redline.service import run_service
+from redline.store.tables import ArticleRow, CheckRow
 from redlines import RedlineFactory
 
 CONFIG = "[fetch]\nallow_private_networks = true\nper_host_delay = 0\nper_host_concurrency = 16\n"
@@ -149,6 +150,23 @@ def test_startup_spreads_an_overdue_backlog(make_redline: RedlineFactory, clock:
     times = sorted(a.next_check for a in redline.articles() if a.next_check)
     assert times[0] == later and times[-1] == later + timedelta(seconds=90)
     assert redline.store.count_due(later) == 1
+
+
+def test_the_service_spreads_only_the_overdue_articles_a_second_each(
+    make_redline: RedlineFactory, clock: Clock
+) -> None:
+    redline = make_redline()
+    redline.add([f"https://news.test/{n}" for n in range(15)])
+    later = clock.now + timedelta(days=1)
+    with redline.store.engine.begin() as connection:  # five were checked since: not due
+        connection.execute(update(ArticleRow).where(ArticleRow.id > 10).values(next_check=later))
+    clock.advance(hours=5)
+    stopped = threading.Event()
+    stopped.set()  # the service spreads the backlog, then returns at once
+    run_service(redline, stopped)
+    due = sorted(a.next_check for a in redline.articles() if a.next_check and a.next_check < later)
+    assert len(due) == 10
+    assert (due[0], due[-1]) == (clock.now, clock.now + timedelta(seconds=9))  # a 10s window
 
 
 def test_run_stops_cleanly_on_sigterm_within_ten_seconds(
