@@ -24,6 +24,19 @@ def pytest_report_header() -> str:
     return "redline: REDLINE_TEST_POSTGRES_URL is not set, PostgreSQL tests are SKIPPED"
 
 
+@pytest.fixture(autouse=True)
+def no_user_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep every test off the user's own database and settings.
+
+    A command run without ``--db`` opens, and migrates, the database in the
+    user's data directory; a run of another checkout's newer migrations there
+    would fail this one's tests.
+    """
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))
+    monkeypatch.delenv("REDLINE_DB", raising=False)
+    monkeypatch.delenv("REDLINE_CONFIG", raising=False)
+
+
 @pytest.fixture
 def site(request: pytest.FixtureRequest) -> Iterator[Site]:
     """A local HTTP server on 127.0.0.1 serving the pages a test gives it.

@@ -1,4 +1,4 @@
-"""The whole pipeline through the library facade, against pages served on 127.0.0.1.
+"""The whole pipeline through the library facade, against pages served in the test.
 
 The tests marked ``ON_BOTH_SITES`` run twice: against the server on 127.0.0.1
 (the address guard off, as it must be to reach it), and against the same pages
