@@ -180,8 +180,8 @@ def _write(
 ) -> None:
     if articles:
         with engine.begin() as connection:
-            connection.execute(insert(ArticleRow.__table__), articles)
-            connection.execute(insert(VersionRow.__table__), versions)
+            connection.execute(insert(ArticleRow), articles)
+            connection.execute(insert(VersionRow), versions)
 
 
 Request = Callable[[random.Random], str]

@@ -32,6 +32,22 @@ class Route:
 Handler = Callable[[Request], Route]
 
 
+def html_route(html: str | bytes, **headers: str) -> Route:
+    """A page of ``html`` (UTF-8 unless a Content-Type says otherwise); ``_`` in names is ``-``."""
+    body = html.encode("utf-8") if isinstance(html, str) else html
+    all_headers = {"Content-Type": "text/html; charset=utf-8"}
+    all_headers.update({k.replace("_", "-"): v for k, v in headers.items()})
+    return Route(body, headers=all_headers)
+
+
+def route_for(routes: dict[str, Route | Handler], request: Request) -> Route:
+    """What ``routes`` answer ``request`` with: by path, query aside; 404 if none."""
+    route = routes.get(request.path.split("?")[0])
+    if route is None:
+        return Route(b"not found", status=404)
+    return route(request) if callable(route) else route
+
+
 class _Server(ThreadingHTTPServer):
     """Quiet when a client drops a connection (a size cap, a closed pool): clients do that.
 
@@ -59,12 +75,7 @@ class LocalSite:
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
                 site.requests.append(request)
-                route = site.routes.get(self.path.split("?")[0])
-                if route is None:
-                    route = Route(b"not found", status=404)
-                elif callable(route):
-                    route = route(request)
-                site._answer(self, route)
+                site._answer(self, route_for(site.routes, request))
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -82,10 +93,7 @@ class LocalSite:
 
     def page(self, path: str, html: str | bytes, **headers: str) -> None:
         """Serve ``html`` at ``path`` (UTF-8 unless a Content-Type says otherwise)."""
-        body = html.encode("utf-8") if isinstance(html, str) else html
-        all_headers = {"Content-Type": "text/html; charset=utf-8"}
-        all_headers.update({k.replace("_", "-"): v for k, v in headers.items()})
-        self.routes[path] = Route(body, headers=all_headers)
+        self.routes[path] = html_route(html, **headers)
 
     def close(self) -> None:
         self._stop.set()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,14 +15,16 @@ from warcio.archiveiterator import ArchiveIterator
 import redline.extract as extraction
 from handclock import Clock
 from localsite import LocalSite, Request, Route
-from redline import CheckOutcome, Config, FetchConfig, Redline, SiteRule
+from redline import CheckOutcome, Config, Redline, SiteRule
 from redline.cli import cli
 from redline.config import VersionPolicy
 from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
+from redline.extract._boilerplate import without_boilerplate
 from redline.model import ArticleStatus, NextCheck, Observation
 from redline.store import ArchiveStore, Store
 from redline.store.archive import MAX_CHAIN
 from redline.store.tables import BodyRow, ReplacedTextRow
+from redlines import LOOPBACK, RedlineFactory
 
 PARAGRAPHS = (
     "The harbour bridge will open to traffic next spring, the council said on Tuesday.",
@@ -63,22 +65,12 @@ class Story:
         return Route(self.html().encode(), headers=headers)
 
 
-def open_redline(database_url: str, clock: Clock, *rules: SiteRule, **policy: float) -> Redline:
-    config = Config(
-        fetch=FetchConfig(allow_private_networks=True, timeout=2, per_host_delay=0),
-        versions=VersionPolicy(**policy),  # type: ignore[arg-type]
-        sites=rules,
-    )
-    return Redline.open(database_url, config, clock=clock, random=lambda: 0.5)
+def with_rules(*rules: SiteRule) -> Config:
+    """The config reaching the test's server on 127.0.0.1, with ``rules`` as its [[sites]]."""
+    return dataclasses.replace(LOOPBACK, sites=rules)
 
 
 DROP_PROMO = SiteRule(host="127.0.0.1", drop=(".extra",))
-
-
-@pytest.fixture
-def redline(database_url: str, clock: Clock) -> Iterator[Redline]:
-    with open_redline(database_url, clock) as opened:
-        yield opened
 
 
 @pytest.fixture
@@ -196,9 +188,9 @@ def repaired_history(redline: Redline, url: str) -> list[tuple[int, datetime, bo
 
 
 def test_reextract_repairs_a_mis_extracted_text_and_keeps_the_history(
-    database_url: str, story: Story, clock: Clock
+    make_redline: RedlineFactory, story: Story, clock: Clock
 ) -> None:
-    with open_redline(database_url, clock) as before_the_rule:
+    with make_redline() as before_the_rule:
         before_the_rule.add([story.url])
         check(before_the_rule, clock)
         edit(story, "410 million", "420 million")
@@ -206,7 +198,7 @@ def test_reextract_repairs_a_mis_extracted_text_and_keeps_the_history(
         history = repaired_history(before_the_rule, story.url)
     assert [promo for *_, promo in history] == [True, True]  # the promo was taken as text
 
-    with open_redline(database_url, clock, DROP_PROMO) as with_the_rule:
+    with make_redline(with_rules(DROP_PROMO)) as with_the_rule:
         (result,) = with_the_rule.reextract()
         assert result.repaired == (0, 1) and result.failed == () and result.unarchived == 0
         repaired = repaired_history(with_the_rule, story.url)
@@ -221,14 +213,14 @@ def test_reextract_repairs_a_mis_extracted_text_and_keeps_the_history(
 
 
 def test_many_articles_are_reextracted_on_worker_processes(
-    database_url: str, site: LocalSite, clock: Clock
+    make_redline: RedlineFactory, site: LocalSite, clock: Clock
 ) -> None:
     stories = [Story(site, f"/news/{number}") for number in range(12)]  # over the inline limit
-    with open_redline(database_url, clock) as before_the_rule:
+    with make_redline() as before_the_rule:
         before_the_rule.add([story.url for story in stories])
         clock.now += timedelta(days=1)
         before_the_rule.check(all_active=True)
-    with open_redline(database_url, clock, DROP_PROMO) as with_the_rule:
+    with make_redline(with_rules(DROP_PROMO)) as with_the_rule:
         results = with_the_rule.reextract()
         assert with_the_rule._extraction.executor is not None  # the pool did the work
         assert [result.repaired for result in results] == [(0,)] * len(stories)
@@ -236,14 +228,14 @@ def test_many_articles_are_reextracted_on_worker_processes(
 
 
 def test_a_change_that_came_from_mis_extraction_is_reported_after_the_repair(
-    database_url: str, story: Story, clock: Clock
+    make_redline: RedlineFactory, story: Story, clock: Clock
 ) -> None:
-    with open_redline(database_url, clock) as before_the_rule:
+    with make_redline() as before_the_rule:
         before_the_rule.add([story.url])
         check(before_the_rule, clock)
         story.promo = PROMO.replace("winter", "summer")  # only the junk changed
         assert check(before_the_rule, clock) is CheckOutcome.NEW_VERSION
-    with open_redline(database_url, clock, DROP_PROMO) as with_the_rule:
+    with make_redline(with_rules(DROP_PROMO)) as with_the_rule:
         (result,) = with_the_rule.reextract()
         assert result.redundant == (1,)
         _, _, changes = with_the_rule.diff(story.url)
@@ -251,12 +243,12 @@ def test_a_change_that_came_from_mis_extraction_is_reported_after_the_repair(
 
 
 def test_a_rule_added_later_rebaselines_at_the_next_check_without_a_false_change(
-    database_url: str, story: Story, clock: Clock
+    make_redline: RedlineFactory, story: Story, clock: Clock
 ) -> None:
-    with open_redline(database_url, clock) as before_the_rule:
+    with make_redline() as before_the_rule:
         before_the_rule.add([story.url])
         check(before_the_rule, clock)
-    with open_redline(database_url, clock, DROP_PROMO) as with_the_rule:
+    with make_redline(with_rules(DROP_PROMO)) as with_the_rule:
         assert check(with_the_rule, clock) is CheckOutcome.UNCHANGED
         (version,) = with_the_rule.versions(story.url)
         assert PROMO not in version.paragraphs
@@ -273,10 +265,10 @@ def test_an_extractor_upgrade_rebaselines_quietly(
 ) -> None:
     redline.add([story.url])
     check(redline, clock)
-    original = extraction.without_boilerplate
 
-    def upgraded(paragraphs: list[str], **kwargs: str | None) -> tuple[str, ...]:
-        return tuple(p for p in original(paragraphs, **kwargs) if "ferry" not in p)
+    def upgraded(paragraphs: list[str], *, title: str, byline: str | None) -> tuple[str, ...]:
+        kept = without_boilerplate(paragraphs, title=title, byline=byline)
+        return tuple(p for p in kept if "ferry" not in p)
 
     monkeypatch.setattr(extraction, "EXTRACTOR_VERSION", "upgraded")
     monkeypatch.setattr(extraction, "without_boilerplate", upgraded)
@@ -297,14 +289,14 @@ def test_versions_from_before_the_archive_are_reported_not_touched(
 
 
 def test_a_page_the_new_rules_find_no_article_in_is_left_as_it_was(
-    database_url: str, story: Story, clock: Clock
+    make_redline: RedlineFactory, story: Story, clock: Clock
 ) -> None:
-    with open_redline(database_url, clock) as plain:
+    with make_redline() as plain:
         plain.add([story.url])
         check(plain, clock)
         before = plain.versions(story.url)
     drop_all = SiteRule(host="127.0.0.1", drop=("article",))
-    with open_redline(database_url, clock, drop_all) as broken:
+    with make_redline(with_rules(drop_all)) as broken:
         (result,) = broken.reextract([story.url])
         assert [number for number, _ in result.failed] == [0] and result.repaired == ()
         assert broken.versions(story.url) == before
@@ -344,9 +336,9 @@ def test_the_warc_file_holds_every_stored_response(
 
 
 def test_cli_reextracts_and_exports(
-    database_url: str, story: Story, clock: Clock, tmp_path: Path
+    make_redline: RedlineFactory, database_url: str, story: Story, clock: Clock, tmp_path: Path
 ) -> None:
-    with open_redline(database_url, clock) as opened:
+    with make_redline() as opened:
         opened.add([story.url])
         check(opened, clock)
     config = tmp_path / "rules.toml"
@@ -413,9 +405,12 @@ def test_a_shrink_that_goes_away_leaves_no_version(
     assert len(redline.versions(story.url)) == 1
 
 
-def test_the_hold_can_be_turned_off(database_url: str, story: Story, clock: Clock) -> None:
+def test_the_hold_can_be_turned_off(
+    make_redline: RedlineFactory, story: Story, clock: Clock
+) -> None:
     story.paragraphs = PARAGRAPHS * 3
-    with open_redline(database_url, clock, suspect_shrink=0) as opened:
+    no_hold = dataclasses.replace(LOOPBACK, versions=VersionPolicy(suspect_shrink=0))
+    with make_redline(no_hold) as opened:
         opened.add([story.url])
         check(opened, clock)
         story.paragraphs = PARAGRAPHS[:2]

@@ -46,10 +46,10 @@ def test_the_example_file_sets_every_setting_and_loads() -> None:
 
 
 def test_site_rules_match_host_and_subdomains() -> None:
-    config = config_from_dict({"sites": [{"host": "Example.com", "body": "article"}]})
-    assert config.site_rule("www.example.com") == SiteRule(host="example.com", body="article")
-    assert config.site_rule("example.com") is not None
-    assert config.site_rule("notexample.com") is None
+    (rule,) = config_from_dict({"sites": [{"host": "Example.com", "body": "article"}]}).sites
+    assert rule == SiteRule(host="example.com", body="article")
+    assert all(rule.matches(host) for host in ("www.example.com", "example.com", "EXAMPLE.com."))
+    assert not rule.matches("notexample.com") and not rule.matches("example.com.evil.example")
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ def resolve(words: list[str]) -> tuple[list[click.Command], list[str]]:
         if words[0].startswith("-"):  # an option of the group, with its value
             words = words[2:] if not words[0].startswith("--version") else words[1:]
             continue
-        command = chain[-1].commands.get(words[0])  # type: ignore[union-attr]
+        command = chain[-1].commands.get(words[0])
         assert command is not None, f"no command {words[0]!r}"
         chain.append(command)
         words = words[1:]

@@ -16,6 +16,7 @@ from handclock import Clock
 from redline import CheckResult, Config, FetchConfig, Redline, checking, errors
 from redline.demo import FIRST_EDITION, render_page
 from redline.errors import ErrorKind, FetchError, RedlineError
+from redline.extract import extract_article
 from redline.model import ArticleStatus, CheckOutcome, ExtractedArticle, NextCheck, Observation
 from redline.store import Store
 from redline.store.database import alembic_config
@@ -107,7 +108,7 @@ FAILURES = {
 @pytest.fixture
 def checked(database_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redline]:
     """A Redline that has checked one working article and one of each failure once."""
-    extract = checking.extract_article
+    extract = extract_article
 
     def extract_with_a_bug(html: str, url: str, **options: object) -> object:
         if url.endswith("/bug"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -352,7 +353,7 @@ def test_the_noisy_article_is_exactly_its_paragraphs() -> None:
 @pytest.mark.parametrize("page", ["news_article.html", "noisy_article.html"])
 def test_twenty_noise_only_re_renders_of_each_test_page_give_one_value(page: str) -> None:
     rng = random.Random(page)
-    renders = {
+    renders: Callable[[], str] = {
         "news_article.html": lambda: render(random_noise(rng)),
         "noisy_article.html": lambda: render_noisy(rng),
     }[page]
@@ -541,6 +542,16 @@ def test_site_rule_selectors_pick_title_byline_and_body() -> None:
     tweet, plan = EXPECTED_PARAGRAPHS[7], EXPECTED_PARAGRAPHS[10:13]
     expected = tuple(p for p in EXPECTED_PARAGRAPHS[1:] if p != tweet and p not in plan)
     assert article.paragraphs == expected
+
+
+def test_the_first_rule_matching_the_pages_host_or_a_parent_domain_applies() -> None:
+    other_site = replace(FULL_RULE, host="ledger.example")  # the host's suffix, not a parent
+    second = replace(FULL_RULE, title="h1")
+    article = extract_article(render(), URL, rules=[other_site, FULL_RULE, second])
+    assert article.method == "site:riverside-ledger.example"
+    assert article.title == EXPECTED_PARAGRAPHS[0]  # FULL_RULE's title, not the second's
+    unruled = extract_article(render(), "https://riverside-ledger.example.com/x", rules=[FULL_RULE])
+    assert unruled.method != "site:riverside-ledger.example"
 
 
 def test_a_site_rule_body_keeps_blocks_that_are_not_paragraphs() -> None:

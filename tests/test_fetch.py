@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import socket
 import tracemalloc
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -41,7 +41,8 @@ PUBLIC = IMPOLITE
 PUBLIC_IP = "93.184.216.34"
 ARTICLE = b"<!DOCTYPE html><html><body><p>Story</p></body></html>"
 
-Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+SyncHandler = Callable[[httpx.Request], httpx.Response]
+Handler = SyncHandler | Callable[[httpx.Request], Coroutine[Any, Any, httpx.Response]]
 
 
 def fetch(
@@ -90,7 +91,7 @@ def fetch_mock(
     return fetch(url, config, transport=transport, resolver=resolver, time=time, **validators)
 
 
-def html(body: bytes = ARTICLE, content_type: str = "text/html", **headers: str) -> Handler:
+def html(body: bytes = ARTICLE, content_type: str = "text/html", **headers: str) -> SyncHandler:
     """A handler answering every request with one page."""
     return lambda request: httpx.Response(
         200, headers={"Content-Type": content_type, **headers}, content=body
@@ -166,8 +167,13 @@ def test_at_most_concurrency_requests_run_at_once() -> None:
     async def fetch_all() -> None:
         transport = httpx.MockTransport(slow_page)
         config = dataclasses.replace(PUBLIC, concurrency=3, per_host_concurrency=10)
-        clock = {"monotonic": time.monotonic, "sleep": time.sleep}
-        async with Fetcher(config, transport=transport, resolver=PUBLIC_DNS, **clock) as fetcher:
+        async with Fetcher(
+            config,
+            transport=transport,
+            resolver=PUBLIC_DNS,
+            monotonic=time.monotonic,
+            sleep=time.sleep,
+        ) as fetcher:
             await asyncio.gather(*(fetcher.fetch("https://news.example/") for _ in range(10)))
 
     time.run(fetch_all())

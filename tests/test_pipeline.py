@@ -1,4 +1,9 @@
-"""The whole pipeline through the library facade, against pages served on 127.0.0.1."""
+"""The whole pipeline through the library facade, against pages served in the test.
+
+The tests marked ``ON_BOTH_SITES`` run twice: against the server on 127.0.0.1
+(the address guard off, as it must be to reach it), and against the same pages
+under public names on httpx.MockTransport, with the address guard on.
+"""
 
 from __future__ import annotations
 
@@ -15,24 +20,27 @@ from click.testing import CliRunner
 
 from handclock import Clock
 from localsite import LocalSite, Request, Route
-from redline import CheckOutcome, Config, FetchConfig, Redline
+from mocksite import MockSite, Site
+from redline import BlockedAddressError, CheckOutcome, Config, Redline
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, Story, render_page
+from redlines import RedlineFactory
 
 STORY = FIRST_EDITION[0]
 
+ON_BOTH_SITES = pytest.mark.parametrize("site", ["loopback", "public"], indirect=True)
+
 
 @pytest.fixture
-def redline(database_url: str, clock: Clock) -> Iterator[Redline]:
-    config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=2, per_host_delay=0))
-    with Redline.open(database_url, config, clock=clock, random=lambda: 0.5) as opened:
-        yield opened
+def redline(make_redline: RedlineFactory, site: Site) -> Redline:
+    """A Redline reaching the test's site: the guard off for 127.0.0.1, on for the public one."""
+    return make_redline(over=site if isinstance(site, MockSite) else None)
 
 
 class Newsroom:
     """Serves one story at a path; every request renders fresh site chrome around it."""
 
-    def __init__(self, site: LocalSite, story: Story, path: str = "/news/story") -> None:
+    def __init__(self, site: Site, story: Story, path: str = "/news/story") -> None:
         self.story, self.path, self.site = story, path, site
         self._renders = itertools.count(1)
         site.routes[path] = self._render
@@ -50,7 +58,7 @@ class Newsroom:
 
 
 @pytest.fixture
-def newsroom(site: LocalSite) -> Newsroom:
+def newsroom(site: Site) -> Newsroom:
     return Newsroom(site, STORY)
 
 
@@ -60,6 +68,7 @@ def check_once(redline: Redline, clock: Clock) -> CheckOutcome:
     return result.outcome
 
 
+@ON_BOTH_SITES
 def test_noise_only_rerenders_give_no_new_version(
     redline: Redline, newsroom: Newsroom, clock: Clock
 ) -> None:
@@ -72,6 +81,7 @@ def test_noise_only_rerenders_give_no_new_version(
     assert version.byline is not None and "Maria Okafor" in version.byline
 
 
+@ON_BOTH_SITES
 def test_a_headline_only_edit_is_one_version_with_only_the_headline_changed(
     redline: Redline, newsroom: Newsroom, clock: Clock
 ) -> None:
@@ -89,6 +99,7 @@ def test_a_headline_only_edit_is_one_version_with_only_the_headline_changed(
     ]
 
 
+@ON_BOTH_SITES
 def test_a_one_word_fix_shows_just_that_word(
     redline: Redline, newsroom: Newsroom, clock: Clock
 ) -> None:
@@ -103,6 +114,7 @@ def test_a_one_word_fix_shows_just_that_word(
     assert [op.op for op in changes.title] == ["equal"]
 
 
+@ON_BOTH_SITES
 @pytest.mark.parametrize("edit", ["added", "removed"])
 def test_an_added_or_removed_paragraph_shows_as_that_paragraph(
     redline: Redline, newsroom: Newsroom, clock: Clock, edit: str
@@ -119,6 +131,7 @@ def test_an_added_or_removed_paragraph_shows_as_that_paragraph(
     assert changed == [("insert" if edit == "added" else "delete", extra)]
 
 
+@ON_BOTH_SITES
 def test_the_feed_has_one_item_per_change(
     redline: Redline, newsroom: Newsroom, clock: Clock
 ) -> None:
@@ -137,8 +150,9 @@ def test_the_feed_has_one_item_per_change(
     assert "update" in feed.entries[0].description
 
 
+@ON_BOTH_SITES
 def test_conditional_requests_send_back_the_validators(
-    redline: Redline, site: LocalSite, clock: Clock
+    redline: Redline, site: Site, clock: Clock
 ) -> None:
     page = render_page(STORY, FIRST_EDITION, 1).encode()
 
@@ -205,9 +219,18 @@ EXPECTED_ERRORS = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(BAD_PAGES))
+# A page that never answers waits out the time limit: only on 127.0.0.1, where it is 2s.
+BAD_PAGES_AND_SITES = [
+    pytest.param(kind, site, id=f"{kind}-{site}")
+    for kind in sorted(BAD_PAGES)
+    for site in ("loopback", "public")
+    if (kind, site) != ("never-answers", "public")
+]
+
+
+@pytest.mark.parametrize(("kind", "site"), BAD_PAGES_AND_SITES, indirect=["site"])
 def test_a_bad_page_is_a_recorded_error_and_leaves_the_versions_alone(
-    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock, kind: str
+    redline: Redline, newsroom: Newsroom, site: Site, clock: Clock, kind: str
 ) -> None:
     redline.add([newsroom.url])
     check_once(redline, clock)
@@ -227,18 +250,19 @@ def test_a_bad_page_is_a_recorded_error_and_leaves_the_versions_alone(
 
 
 def test_a_private_address_is_refused_without_the_setting(
-    database_url: str, newsroom: Newsroom, site: LocalSite
+    make_redline: RedlineFactory, newsroom: Newsroom, site: Site
 ) -> None:
-    with Redline.open(database_url, Config()) as guarded:
-        guarded.add([newsroom.url])
-        (result,) = guarded.check().results
+    guarded = make_redline(Config())
+    guarded.add([newsroom.url])
+    (result,) = guarded.check().results
     assert result.outcome is CheckOutcome.ERROR
     assert result.error is not None and "allow_private_networks" in result.error
     assert site.requests == []
 
 
+@ON_BOTH_SITES
 def test_one_failing_article_does_not_stop_the_others(
-    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+    redline: Redline, newsroom: Newsroom, site: Site, clock: Clock
 ) -> None:
     site.routes["/gone"] = Route(b"gone", status=410)
     redline.add([site.url("/gone"), newsroom.url])
@@ -246,8 +270,9 @@ def test_one_failing_article_does_not_stop_the_others(
     assert sorted(r.outcome.value for r in summary.results) == ["error", "new_version"]
 
 
+@ON_BOTH_SITES
 def test_only_due_articles_are_checked_unless_asked(
-    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+    redline: Redline, newsroom: Newsroom, site: Site, clock: Clock
 ) -> None:
     redline.add([newsroom.url])
     assert len(redline.check().results) == 1
@@ -260,8 +285,9 @@ def test_only_due_articles_are_checked_unless_asked(
     assert len(redline.check().results) == 1
 
 
+@ON_BOTH_SITES
 def test_redirects_are_followed_and_the_final_url_recorded(
-    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+    redline: Redline, newsroom: Newsroom, site: Site, clock: Clock
 ) -> None:
     site.routes["/short"] = Route(status=301, headers={"Location": newsroom.path})
     redline.add([site.url("/short")])
@@ -286,8 +312,9 @@ def test_a_bug_in_extraction_is_a_recorded_error_not_a_crash(
     assert redline.article(newsroom.url).etag is None
 
 
+@ON_BOTH_SITES
 def test_an_article_reached_under_a_second_url_stays_one_article(
-    redline: Redline, newsroom: Newsroom, site: LocalSite, clock: Clock
+    redline: Redline, newsroom: Newsroom, site: Site, clock: Clock
 ) -> None:
     redline.add([newsroom.url])
     check_once(redline, clock)
@@ -302,8 +329,9 @@ def test_an_article_reached_under_a_second_url_stays_one_article(
     assert len(redline.versions(newsroom.url)) == 1
 
 
+@ON_BOTH_SITES
 def test_failing_checks_back_off_like_unchanged_ones(
-    redline: Redline, site: LocalSite, clock: Clock
+    redline: Redline, site: Site, clock: Clock
 ) -> None:
     site.routes["/down"] = Route(b"down", status=503)
     redline.add([site.url("/down")])
@@ -330,8 +358,9 @@ def test_a_stopped_article_is_resumed_from_the_cli_and_checked_again(
     assert redline.article(newsroom.url).status.value == "active"
 
 
+@ON_BOTH_SITES
 def test_robots_txt_is_asked_once_across_check_passes(
-    redline: Redline, newsroom: Newsroom, clock: Clock, site: LocalSite
+    redline: Redline, newsroom: Newsroom, clock: Clock, site: Site
 ) -> None:
     site.page("/robots.txt", b"User-agent: *\nDisallow: /private\n", Content_Type="text/plain")
     redline.add([newsroom.url])
@@ -341,7 +370,7 @@ def test_robots_txt_is_asked_once_across_check_passes(
 
 
 def test_the_fetchers_run_on_the_monotonic_clock_and_sleep_given(
-    database_url: str, newsroom: Newsroom, clock: Clock, site: LocalSite
+    make_redline: RedlineFactory, newsroom: Newsroom, clock: Clock, site: LocalSite
 ) -> None:
     seconds = [0.0]
     slept: list[float] = []
@@ -351,16 +380,53 @@ def test_the_fetchers_run_on_the_monotonic_clock_and_sleep_given(
         await asyncio.sleep(wait)
 
     site.page("/robots.txt", b"User-agent: *\nDisallow: /private\n", Content_Type="text/plain")
-    config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=2, per_host_delay=0))
-    with Redline.open(
-        database_url, config, clock=clock, monotonic=lambda: seconds[0], sleep=sleep
-    ) as redline:
-        redline.add([newsroom.url])
-        check_once(redline, clock)
-        seconds[0] += 23 * 3600  # robots.txt is remembered for a day of that clock
-        check_once(redline, clock)
-        seconds[0] += 3600
-        check_once(redline, clock)
+    redline = make_redline(monotonic=lambda: seconds[0], sleep=sleep)
+    redline.add([newsroom.url])
+    check_once(redline, clock)
+    seconds[0] += 23 * 3600  # robots.txt is remembered for a day of that clock
+    check_once(redline, clock)
+    seconds[0] += 3600
+    check_once(redline, clock)
 
     assert [request.path for request in site.requests].count("/robots.txt") == 2
     assert slept and set(slept) == {2.0}  # each request's time limit, on the clock given
+
+
+@ON_BOTH_SITES
+def test_a_page_robots_txt_disallows_is_an_error_and_never_requested(
+    redline: Redline, site: Site, clock: Clock
+) -> None:
+    site.page("/robots.txt", b"User-agent: *\nDisallow: /private\n", Content_Type="text/plain")
+    site.page("/private/story", render_page(STORY, FIRST_EDITION, 1))
+    redline.add([site.url("/private/story")])
+    (result,) = redline.check().results
+    assert result.outcome is CheckOutcome.ERROR
+    assert result.error is not None and "disallowed by" in result.error
+    assert [request.path for request in site.requests] == ["/robots.txt"]
+
+
+def test_the_public_site_is_reached_through_the_address_guard(
+    make_redline: RedlineFactory, mocksite: MockSite
+) -> None:
+    newsroom = Newsroom(mocksite, STORY)
+    mocksite.dns.table["intranet.example"] = ["10.0.0.1"]
+    mocksite.page("/admin", render_page(STORY, FIRST_EDITION, 1))
+    mocksite.routes["/inward"] = Route(
+        status=302, headers={"Location": mocksite.url("/admin", host="intranet.example")}
+    )
+    redline = make_redline(over=mocksite)
+    redline.add([newsroom.url, mocksite.url("/admin", "intranet.example"), mocksite.url("/inward")])
+    outcomes = {r.url: (r.outcome, r.error or "") for r in redline.check().results}
+    assert outcomes.pop(newsroom.url) == (CheckOutcome.NEW_VERSION, "")
+    for url, (outcome, error) in outcomes.items():
+        assert outcome is CheckOutcome.ERROR, url
+        assert "10.0.0.1 is a private address" in error and "allow_private_networks" in error
+    assert {"news.example", "intranet.example"} <= set(mocksite.dns.asked)
+    requested = {(request.headers["host"], request.path) for request in mocksite.requests}
+    assert requested == {
+        ("news.example", "/robots.txt"),
+        ("news.example", newsroom.path),
+        ("news.example", "/inward"),
+    }
+    with pytest.raises(BlockedAddressError, match="allow_private_networks"):
+        redline.extract(mocksite.url("/admin", host="intranet.example"))

@@ -422,7 +422,7 @@ def test_a_429_with_retry_after_stops_requests_to_that_host() -> None:
     busy_answer = Answer(429, b"slow down", {"Retry-After": "120"}, seconds=0.5)
     site = served({"/busy": busy_answer, "/story": Answer()})
 
-    async def go() -> tuple[BaseException, BaseException, float, Page]:
+    async def go() -> tuple[Page | BaseException, Page | BaseException, float, Page]:
         async with site.fetcher() as fetcher:
             busy = await asyncio.gather(
                 fetcher.fetch("http://a.example/busy"), return_exceptions=True
@@ -472,7 +472,7 @@ def test_without_a_usable_retry_after_nothing_is_blocked(
     site.routes["/busy"] = Route(b"busy", status=status, headers=headers)
     site.page("/story", ARTICLE)
 
-    async def go() -> tuple[BaseException, Page]:
+    async def go() -> tuple[Page | BaseException, Page]:
         async with Fetcher(POLITE) as fetcher:
             busy = await asyncio.gather(fetcher.fetch(site.url("/busy")), return_exceptions=True)
             return busy[0], await fetcher.fetch(site.url("/story"))

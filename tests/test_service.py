@@ -9,16 +9,19 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, update
 
+from handclock import Clock
 from localsite import LocalSite, Route
 from redline import AlreadyRunningError, CheckOutcome, Config, FetchConfig, Redline
 from redline.demo import FIRST_EDITION, render_page
-from redline.store.tables import CheckRow
+from redline.service import run_service
+from redline.store.tables import ArticleRow, CheckRow
+from redlines import RedlineFactory
 
 CONFIG = "[fetch]\nallow_private_networks = true\nper_host_delay = 0\nper_host_concurrency = 16\n"
 
@@ -113,39 +116,57 @@ def test_a_second_pass_in_the_same_process_is_refused_on_sqlite(
         worker.join()
 
 
-def test_a_big_pass_extracts_in_worker_processes(site: LocalSite, tmp_path: Path) -> None:
-    config = Config(fetch=FetchConfig(allow_private_networks=True, per_host_delay=0))
-    with Redline.open(tmp_path / "x.db", config) as redline:
-        redline.add(serve_articles(site, 12))
-        summary = redline.check()
-        assert redline._extraction._pool is not None  # the pool path, not inline
+def test_a_big_pass_extracts_in_worker_processes(
+    make_redline: RedlineFactory, site: LocalSite
+) -> None:
+    redline = make_redline()
+    redline.add(serve_articles(site, 12))
+    summary = redline.check()
+    assert redline._extraction._pool is not None  # the pool path, not inline
     assert summary.count(CheckOutcome.NEW_VERSION) == 12
 
 
-def test_setting_stop_ends_a_pass_and_releases_its_claims(site: LocalSite, tmp_path: Path) -> None:
-    config = Config(fetch=FetchConfig(allow_private_networks=True, timeout=30))
+def test_setting_stop_ends_a_pass_and_releases_its_claims(
+    make_redline: RedlineFactory, site: LocalSite
+) -> None:
+    redline = make_redline(Config(fetch=FetchConfig(allow_private_networks=True, timeout=30)))
     stop = threading.Event()
-    with Redline.open(tmp_path / "x.db", config) as redline:
-        redline.add(serve_articles(site, 3, delay=30))
-        threading.Timer(0.5, stop.set).start()
-        started = time.monotonic()
-        summary = redline.check(stop=stop)
-        assert time.monotonic() - started < 5
-        assert summary.results == ()
-        assert all(a.version_count == 0 and a.last_checked is None for a in redline.articles())
-        lease = timedelta(minutes=15)
-        assert len(redline.store.claim_due_articles("other", redline.clock(), lease)) == 3
+    redline.add(serve_articles(site, 3, delay=30))
+    threading.Timer(0.5, stop.set).start()
+    started = time.monotonic()
+    summary = redline.check(stop=stop)
+    assert time.monotonic() - started < 5
+    assert summary.results == ()
+    assert all(a.version_count == 0 and a.last_checked is None for a in redline.articles())
+    lease = timedelta(minutes=15)
+    assert len(redline.store.claim_due_articles("other", redline.clock(), lease)) == 3
 
 
-def test_startup_spreads_an_overdue_backlog(tmp_path: Path) -> None:
-    t0 = datetime(2026, 11, 1, tzinfo=UTC)
-    with Redline.open(tmp_path / "x.db", clock=lambda: t0) as redline:
-        redline.add([f"https://news.test/{n}" for n in range(10)])
-        later = t0 + timedelta(hours=5)
-        assert redline.store.spread_overdue(later, timedelta(seconds=100)) == 10
-        times = sorted(a.next_check for a in redline.articles() if a.next_check)
-        assert times[0] == later and times[-1] == later + timedelta(seconds=90)
-        assert redline.store.count_due(later) == 1
+def test_startup_spreads_an_overdue_backlog(make_redline: RedlineFactory, clock: Clock) -> None:
+    redline = make_redline()
+    redline.add([f"https://news.test/{n}" for n in range(10)])
+    later = clock.now + timedelta(hours=5)
+    assert redline.store.spread_overdue(later, timedelta(seconds=100)) == 10
+    times = sorted(a.next_check for a in redline.articles() if a.next_check)
+    assert times[0] == later and times[-1] == later + timedelta(seconds=90)
+    assert redline.store.count_due(later) == 1
+
+
+def test_the_service_spreads_only_the_overdue_articles_a_second_each(
+    make_redline: RedlineFactory, clock: Clock
+) -> None:
+    redline = make_redline()
+    redline.add([f"https://news.test/{n}" for n in range(15)])
+    later = clock.now + timedelta(days=1)
+    with redline.store.engine.begin() as connection:  # five were checked since: not due
+        connection.execute(update(ArticleRow).where(ArticleRow.id > 10).values(next_check=later))
+    clock.advance(hours=5)
+    stopped = threading.Event()
+    stopped.set()  # the service spreads the backlog, then returns at once
+    run_service(redline, stopped)
+    due = sorted(a.next_check for a in redline.articles() if a.next_check and a.next_check < later)
+    assert len(due) == 10
+    assert (due[0], due[-1]) == (clock.now, clock.now + timedelta(seconds=9))  # a 10s window
 
 
 def test_run_stops_cleanly_on_sigterm_within_ten_seconds(

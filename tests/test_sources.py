@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +15,6 @@ from click.testing import CliRunner, Result
 from sqlalchemy import update
 
 from localsite import LocalSite, Request, Route
-from redline import Redline
 from redline.cli import cli
 from redline.cli._base import Opener
 from redline.config import FetchConfig, ScheduleConfig
@@ -42,6 +41,7 @@ from redline.sources import (
 )
 from redline.store import SourceStore, Store
 from redline.store.tables import ArticleRow
+from redlines import RedlineFactory
 
 NOW = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 SCHEDULE = ScheduleConfig()  # sources are polled every 10 minutes
@@ -81,13 +81,6 @@ def atom(*entries: tuple[str, str | None, str]) -> bytes:
 def serve(site: LocalSite, path: str, body: bytes, content_type: str = RSS, **headers: str) -> str:
     site.routes[path] = Route(body, headers={"Content-Type": content_type, **headers})
     return site.url(path)
-
-
-@pytest.fixture
-def store(database_url: str) -> Iterator[Store]:
-    opened = Store.open(database_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
@@ -498,9 +491,9 @@ def test_removing_a_source_keeps_its_articles(store: Store, sources: SourceStore
 
 
 @pytest.fixture
-def run(store: Store) -> Callable[..., Result]:
+def run(make_redline: RedlineFactory) -> Callable[..., Result]:
     """The ``redline source`` command over the test's database, its clock stopped at NOW."""
-    redline = Redline(store, clock=lambda: NOW)
+    redline = make_redline(clock=lambda: NOW)
 
     def invoke(*args: str) -> Result:
         return CliRunner().invoke(cli, ["source", *args], obj=Opener(None, None, redline=redline))

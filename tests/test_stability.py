@@ -33,10 +33,11 @@ import pytest
 
 from handclock import Clock
 from localsite import LocalSite, Request, Route
-from redline import CheckOutcome, Config, FetchConfig, Redline, Version
+from redline import CheckOutcome, Config, Redline, Version
 from redline.config import VersionPolicy
 from redline.demo import FIRST_EDITION, Story, render_page
 from redline.extract import extract_article
+from redlines import LOOPBACK, RedlineFactory
 
 TEMPLATES = Path(__file__).parent / "pages" / "extract"
 RE_RENDERS = 20
@@ -492,19 +493,13 @@ class Newsroom:
         return Route(html.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
 
 
-def open_redline(database_url: str, clock: Clock) -> Redline:
-    # Our own server on 127.0.0.1: no waiting between requests, and all pages at once.
-    fetch = FetchConfig(
-        allow_private_networks=True, timeout=2, per_host_delay=0, per_host_concurrency=len(PAGES)
-    )
-    config = Config(fetch=fetch)
-    return Redline.open(database_url, config, clock=clock, random=lambda: 0.5)
+# Our own server on 127.0.0.1, asked for all the pages at once.
+ALL_AT_ONCE = Config(fetch=dataclasses.replace(LOOPBACK.fetch, per_host_concurrency=len(PAGES)))
 
 
 @pytest.fixture
-def redline(database_url: str, clock: Clock) -> Iterator[Redline]:
-    with open_redline(database_url, clock) as opened:
-        yield opened
+def redline(make_redline: RedlineFactory) -> Redline:
+    return make_redline(ALL_AT_ONCE)
 
 
 @pytest.fixture
@@ -532,7 +527,10 @@ def outcomes_of(runs: Sequence[dict[str, str]]) -> dict[str, str]:
 
 
 def page_text(html: str) -> str:
-    return lxml.html.document_fromstring(html).text_content()
+    document = lxml.html.document_fromstring(html)
+    assert isinstance(document, lxml.html.HtmlElement)  # lxml-stubs say only _Element
+    text: str = document.text_content()  # lxml-stubs: Any
+    return text
 
 
 # --- twenty noise-only re-renders ------------------------------------------------------
@@ -552,20 +550,22 @@ def re_renders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReRenders]:
     """All pages checked 21 times in one database (SQLite: this tests the extractor)."""
     site, clock = LocalSite(), Clock()
     database = f"sqlite:///{tmp_path_factory.mktemp('re-renders') / 'redline.db'}"
+    make_redline = RedlineFactory(database, clock)  # the fixture's is one test's only
     try:
-        with open_redline(database, clock) as redline:
-            served = [Newsroom(site, page) for page in PAGES]
-            redline.add([newsroom.url for newsroom in served])
-            outcomes: dict[str, list[CheckOutcome]] = {name: [] for name in PAGE_NAMES}
-            for _ in range(RE_RENDERS + 1):
-                for name, outcome in check_all(redline, clock, served).items():
-                    outcomes[name].append(CheckOutcome(outcome))
-            yield ReRenders(
-                outcomes,
-                {n.page.name: redline.versions(n.url) for n in served},
-                {n.page.name: n.served for n in served},
-            )
+        redline = make_redline(ALL_AT_ONCE)
+        served = [Newsroom(site, page) for page in PAGES]
+        redline.add([newsroom.url for newsroom in served])
+        outcomes: dict[str, list[CheckOutcome]] = {name: [] for name in PAGE_NAMES}
+        for _ in range(RE_RENDERS + 1):
+            for name, outcome in check_all(redline, clock, served).items():
+                outcomes[name].append(CheckOutcome(outcome))
+        yield ReRenders(
+            outcomes,
+            {n.page.name: redline.versions(n.url) for n in served},
+            {n.page.name: n.served for n in served},
+        )
     finally:
+        make_redline.close()
         site.close()
 
 
@@ -692,7 +692,7 @@ PITCHES = (
 
 @pytest.mark.parametrize("kind", sorted(UNRECOGNIZED_CHROME))
 def test_rotating_chrome_in_boxes_the_cleaner_misses_makes_no_version(
-    tmp_path: Path, site: LocalSite, clock: Clock, kind: str
+    make_redline: RedlineFactory, site: LocalSite, clock: Clock, kind: str
 ) -> None:
     page = next(page for page in PAGES if page.name == "news_article")
     newsroom = Newsroom(site, page)
@@ -705,7 +705,7 @@ def test_rotating_chrome_in_boxes_the_cleaner_misses_makes_no_version(
         return _replace_once(text, "<h2>Years of delay</h2>", f"{box}<h2>Years of delay</h2>")
 
     newsroom.edit = with_box
-    with open_redline(f"sqlite:///{tmp_path / 'redline.db'}", clock) as redline:
-        redline.add([newsroom.url])
-        runs = [check_all(redline, clock, [newsroom]) for _ in range(2)]
+    redline = make_redline()
+    redline.add([newsroom.url])
+    runs = [check_all(redline, clock, [newsroom]) for _ in range(2)]
     assert [run[page.name] for run in runs] == ["new_version", "unchanged"]

@@ -11,20 +11,21 @@ from click.testing import CliRunner
 
 from handclock import Clock
 from localsite import LocalSite
-from redline import Config, FetchConfig, Redline
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, render_page
 from redline.errors import ErrorKind
 from redline.model import ArticleStatus, NextCheck, Observation
 from redline.store import SourceHealth, Store
+from redlines import RedlineFactory
 
 T0 = datetime(2026, 11, 1, 9, tzinfo=UTC)
-CONFIG = Config(fetch=FetchConfig(allow_private_networks=True, per_host_delay=0))
+
 LINKS_ONLY = "<html><body>" + "".join(f'<a href="/{n}">Story {n}</a>' for n in range(30))
 
 
-def test_status_counts_per_source_and_raises_the_alarms(site: LocalSite, tmp_path: Path) -> None:
-    clock = Clock()
+def test_status_counts_per_source_and_raises_the_alarms(
+    make_redline: RedlineFactory, site: LocalSite, clock: Clock
+) -> None:
     story = FIRST_EDITION[0]
     short = dataclasses.replace(
         FIRST_EDITION[1], paragraphs=FIRST_EDITION[1].paragraphs + FIRST_EDITION[0].paragraphs
@@ -32,18 +33,18 @@ def test_status_counts_per_source_and_raises_the_alarms(site: LocalSite, tmp_pat
     site.page("/ok", render_page(story, FIRST_EDITION, 1))
     site.page("/shrinks", render_page(short, FIRST_EDITION, 1))
     site.page("/redesigned", render_page(story, FIRST_EDITION, 1))
-    with Redline.open(tmp_path / "x.db", CONFIG, clock=clock) as redline:
-        redline.add([site.url("/ok"), site.url("/shrinks")], source="steady")
-        redline.add([site.url("/redesigned")], source="broken")
-        redline.add([site.url("/ok?by=hand")])
+    redline = make_redline()
+    redline.add([site.url("/ok"), site.url("/shrinks")], source="steady")
+    redline.add([site.url("/redesigned")], source="broken")
+    redline.add([site.url("/ok?by=hand")])
+    redline.check(all_active=True)
+    cut = dataclasses.replace(short, paragraphs=short.paragraphs[:1])
+    site.page("/shrinks", render_page(cut, FIRST_EDITION, 2))
+    site.page("/redesigned", LINKS_ONLY)
+    for _ in range(3):
+        clock.now += timedelta(hours=1)
         redline.check(all_active=True)
-        cut = dataclasses.replace(short, paragraphs=short.paragraphs[:1])
-        site.page("/shrinks", render_page(cut, FIRST_EDITION, 2))
-        site.page("/redesigned", LINKS_ONLY)
-        for _ in range(3):
-            clock.now += timedelta(hours=1)
-            redline.check(all_active=True)
-        health = {h.source: h for h in redline.status()}
+    health = {h.source: h for h in redline.status()}
     assert list(health) == [None, "broken", "steady"]
     steady, broken = health["steady"], health["broken"]
     assert (steady.articles, steady.active, steady.checks, steady.new_versions) == (2, 2, 8, 3)
@@ -54,14 +55,15 @@ def test_status_counts_per_source_and_raises_the_alarms(site: LocalSite, tmp_pat
     assert health[None].alarms == ()
 
 
-def test_the_window_is_the_last_24_hours(site: LocalSite, tmp_path: Path) -> None:
-    clock = Clock()
+def test_the_window_is_the_last_24_hours(
+    make_redline: RedlineFactory, site: LocalSite, clock: Clock
+) -> None:
     site.page("/ok", render_page(FIRST_EDITION[0], FIRST_EDITION, 1))
-    with Redline.open(tmp_path / "x.db", CONFIG, clock=clock) as redline:
-        redline.add([site.url("/ok")], source="s")
-        redline.check()
-        clock.now += timedelta(hours=25)
-        (health,) = redline.status()
+    redline = make_redline()
+    redline.add([site.url("/ok")], source="s")
+    redline.check()
+    clock.now += timedelta(hours=25)
+    (health,) = redline.status()
     assert (health.articles, health.checks, health.new_versions) == (1, 0, 0)
 
 

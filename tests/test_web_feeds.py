@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import feedparser
 import pytest
 from lxml import etree
 
-from redline.feeds import FeedChange
+from redline.feeds import FeedChange, describe_change
 from redline.model import Version
 from redline.web import diffs
 from webarchive import BASE_URL, HOSTILE_TITLE, HOSTILE_URL, Served, served
@@ -77,10 +78,10 @@ def test_an_item_describes_its_change_with_inline_styles(archive: Served) -> Non
 @pytest.mark.parametrize("path", ["/feed.xml", "/feed.atom", "/sources/hostile/feed.xml"])
 def test_hostile_text_in_a_feed_stays_text(archive: Served, path: str) -> None:
     document = etree.fromstring(archive.client.get(path).content)
-    descriptions = document.xpath("//*[local-name()='description' or local-name()='content']")
-    html = "".join(element.text or "" for element in descriptions)
+    found = document.xpath("//*[local-name()='description' or local-name()='content']")
+    html = "".join(element.text or "" for element in cast(list[etree._Element], found))
     assert "&lt;script&gt;" in html and "<script" not in html and "<img" not in html
-    titles = "".join(document.xpath("//*[local-name()='title']/text()"))
+    titles = "".join(cast(list[str], document.xpath("//*[local-name()='title']/text()")))
     assert HOSTILE_TITLE in titles  # a title is plain text, escaped as XML
 
 
@@ -93,7 +94,7 @@ def test_diffs_are_described_once_however_often_feeds_are_read(
         described.append((old.article_id, new.number))
         return real(old, new)
 
-    real = diffs.describe_change
+    real = describe_change
     monkeypatch.setattr(diffs, "describe_change", counting)
     for path in [
         "/feed.xml",

@@ -133,10 +133,6 @@ class Config:
     versions: VersionPolicy = field(default_factory=VersionPolicy)
     sites: tuple[SiteRule, ...] = ()
 
-    def site_rule(self, host: str) -> SiteRule | None:
-        """The first ``[[sites]]`` rule matching ``host``, if any."""
-        return next((rule for rule in self.sites if rule.matches(host)), None)
-
 
 def load_config(path: str | Path | None) -> Config:
     """Read the TOML file at ``path``; ``None`` gives the defaults."""

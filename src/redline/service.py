@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -37,7 +37,7 @@ MAX_SPREAD = timedelta(minutes=30)
 def run_service(redline: Redline, stop: threading.Event, *, tick: float = TICK_SECONDS) -> None:
     """Run until ``stop`` is set, then return once the current pass has ended."""
     now = redline.clock()
-    moved = redline.store.spread_overdue(now, _spread_window(redline))
+    moved = redline.store.spread_overdue(now, _spread_window(redline, now))
     if moved:
         log.info("spreading a backlog of %d overdue articles", moved)
     scheduler = BackgroundScheduler(timezone=UTC)
@@ -59,9 +59,9 @@ def run_service(redline: Redline, stop: threading.Event, *, tick: float = TICK_S
         log.info("redline service stopped")
 
 
-def _spread_window(redline: Redline) -> timedelta:
-    overdue_estimate = timedelta(seconds=len(redline.store.active_article_ids()))
-    return min(MAX_SPREAD, overdue_estimate)
+def _spread_window(redline: Redline, now: datetime) -> timedelta:
+    """A second for each article due by ``now``, up to MAX_SPREAD."""
+    return min(MAX_SPREAD, timedelta(seconds=redline.store.count_due(now)))
 
 
 def _tick(redline: Redline, stop: threading.Event) -> None:
