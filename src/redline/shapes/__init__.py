@@ -17,7 +17,7 @@ from ._archive import (
     ArticleDetail,
     VersionDiff,
 )
-from ._model import ID, MAX_ID, Field, Shape, schemas
+from ._model import ID, MAX_ID, Field, Shape, field, many, one, schemas, shape
 from ._tracking import (
     CHECK_REPORT,
     CHECK_RESULT,
@@ -77,6 +77,10 @@ __all__ = [
     "Problem",
     "Shape",
     "VersionDiff",
+    "field",
     "listing",
+    "many",
+    "one",
     "schemas",
+    "shape",
 ]

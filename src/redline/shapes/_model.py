@@ -1,35 +1,38 @@
 """Declaring a JSON shape once: the dict it makes of a value, and its JSON Schema.
 
-A :class:`Shape` is a named list of :class:`Field`\\ s; each field names its JSON key, its
-JSON Schema, and how to read it from the value. A field holding another shape (or a list
-of them) refers to it by ``$ref``, so :func:`schemas` can gather every shape a document
-reaches into OpenAPI's ``components.schemas``. As the dict and the schema come from the
-same declaration, they cannot disagree.
+A :class:`Shape` is a named list of :class:`Field`\\ s; each field has its JSON key, its
+JSON Schema, and how to make its JSON value of the value. :func:`shape` declares most
+fields by attribute name alone (``"id url version_count"``, ``"url=article_url"`` for a
+key that is not the attribute's name): the attribute's type annotation gives the schema
+and the conversion (a datetime is an ISO 8601 string, an enum its value). :func:`field`
+declares a computed one, with the type it gives; :func:`one` and :func:`many` hold other
+shapes, by ``$ref``, which :func:`schemas` gathers for OpenAPI's ``components.schemas``.
+As the dict and the schema come from one declaration, they cannot disagree.
 """
 
 from __future__ import annotations
 
+import enum
+import inspect
+import types
+import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
+
+from ..store.tables import MAX_ID
 
 __all__ = [
     "ID",
     "MAX_ID",
     "Field",
     "Shape",
-    "array",
-    "choice",
-    "integers",
-    "integer",
+    "field",
     "many",
-    "number",
     "one",
     "schemas",
-    "string",
-    "strings",
-    "time",
+    "shape",
 ]
 
 T = TypeVar("T")
@@ -37,12 +40,10 @@ U = TypeVar("U")
 T_contra = TypeVar("T_contra", contravariant=True)
 
 JsonSchema = dict[str, Any]
-
-MAX_ID = 2**63 - 1
-"""The largest id a database column holds."""
+Convert = Callable[[Any], object]
 
 ID: JsonSchema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
-"""An id, a count or a version number."""
+"""An id, a count or a version number: every whole number redline stores."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ class Field(Generic[T_contra]):
     schema: JsonSchema
     dump: Callable[[T_contra], object]
     optional: bool = False
-    """Left out of the document where its value is None (and not ``required``)."""
-    refers_to: tuple[Shape[Any], ...] = field(default=())
+    """Left out of the document where its value is None (and so not ``required``)."""
+    refers_to: tuple[Shape[Any], ...] = ()
     """The shapes its schema names by ``$ref``."""
 
 
@@ -94,9 +95,10 @@ class Shape(Generic[T_contra]):
         """A reference to this shape in OpenAPI's ``components.schemas``."""
         return {"$ref": f"#/components/schemas/{self.name}"}
 
-    def select(self, name: str, description: str, *keys: str) -> Shape[T_contra]:
-        """Only ``keys`` of this shape, in this shape's order."""
-        return Shape(name, description, (entry for entry in self.fields if entry.key in keys))
+    def select(self, name: str, description: str, keys: str) -> Shape[T_contra]:
+        """Only ``keys`` (space-separated) of this shape, in this shape's order."""
+        chosen = keys.split()
+        return Shape(name, description, (entry for entry in self.fields if entry.key in chosen))
 
     def through(self, _whole: type[U], part: Callable[[U], T_contra]) -> tuple[Field[U], ...]:
         """This shape's fields, read from the ``part`` of a larger value (of type ``_whole``)."""
@@ -110,81 +112,127 @@ def _through(entry: Field[T], part: Callable[[U], T]) -> Field[U]:
     )
 
 
-def _typed(kind: str, nullable: bool, **keywords: object) -> JsonSchema:
-    return {"type": [kind, "null"] if nullable else kind, **keywords}
+def shape(
+    kind: type[T],
+    *parts: str | Field[T] | tuple[Field[T], ...],
+    name: str | None = None,
+    description: str | None = None,
+) -> Shape[T]:
+    """The shape of ``kind``'s values: by default named as the class and described by it.
+
+    ``parts`` in order: strings of attribute names (``key=attribute`` to rename), fields,
+    and tuples of fields (another shape's, as :meth:`Shape.through` gives them).
+    """
+    hints = typing.get_type_hints(kind)
+    fields: list[Field[T]] = []
+    for part in parts:
+        if isinstance(part, str):
+            fields += (_attribute(kind, hints, spec) for spec in part.split())
+        else:
+            fields += part if isinstance(part, tuple) else (part,)
+    summary = (inspect.getdoc(kind) or "").split("\n\n")[0].replace("\n", " ")
+    return Shape(name or kind.__name__, description or summary, fields)
 
 
-def integer(key: str, read: Callable[[T], int | None], *, nullable: bool = False) -> Field[T]:
-    """A whole number: an id, a count, a version number or a status code."""
-    return Field(key, _typed("integer", nullable, minimum=0, maximum=MAX_ID), read)
+def _attribute(kind: type[T], hints: dict[str, Any], spec: str) -> Field[T]:
+    key, _, attribute = spec.partition("=")
+    attribute = attribute or key
+    if attribute not in hints:
+        raise TypeError(f"{kind.__name__} has no attribute {attribute!r} to make {key!r} of")
+    schema, convert = _json_type(hints[attribute])
+    return Field(key, schema, lambda value: convert(getattr(value, attribute)))
 
 
-def number(key: str, read: Callable[[T], float]) -> Field[T]:
-    """A number that may have a fraction: a rate, a duration."""
-    return Field(key, _typed("number", False, minimum=0), read)
-
-
-def string(
+def field(
     key: str,
-    read: Callable[[T], str | None],
+    kind: object,
+    read: Callable[[T], object],
     *,
-    nullable: bool = False,
     optional: bool = False,
     description: str | None = None,
 ) -> Field[T]:
-    """Text; ``optional`` leaves the key out where it is None."""
+    """A key whose value ``read`` computes, of type ``kind`` (``int``, ``str | None``, ...)."""
+    schema, convert = _json_type(kind)
     notes = {} if description is None else {"description": description}
-    return Field(key, _typed("string", nullable, **notes), read, optional)
+    return Field(key, schema | notes, lambda value: convert(read(value)), optional)
 
 
-def time(key: str, read: Callable[[T], datetime | None], *, nullable: bool = False) -> Field[T]:
-    """A moment as ISO 8601; None as null."""
-
-    def iso(value: T) -> str | None:
-        moment = read(value)
-        return None if moment is None else moment.isoformat()
-
-    return Field(key, _typed("string", nullable, format="date-time"), iso)
-
-
-def choice(key: str, read: Callable[[T], str], values: Iterable[str]) -> Field[T]:
-    """One of ``values`` (an enumeration's, or a Literal's arguments)."""
-    schema = {"type": "string", "enum": [str(value) for value in values]}
-    return Field(key, schema, lambda value: str(read(value)))
-
-
-def array(key: str, items: JsonSchema, read: Callable[[T], Iterable[object]]) -> Field[T]:
-    """A list of plain values, each of the schema ``items``."""
-    return Field(key, {"type": "array", "items": items}, lambda value: list(read(value)))
-
-
-def strings(key: str, read: Callable[[T], Iterable[str]]) -> Field[T]:
-    """A list of texts."""
-    return array(key, {"type": "string"}, read)
-
-
-def integers(key: str, read: Callable[[T], Iterable[int]]) -> Field[T]:
-    """A list of ids or numbers."""
-    return array(key, ID, read)
-
-
-def one(key: str, read: Callable[[T], U], shape: Shape[U]) -> Field[T]:
+def one(key: str, read: Callable[[T], U], part: Shape[U]) -> Field[T]:
     """Another shape's document, of the part ``read`` gives."""
-    return Field(key, shape.ref(), lambda v: shape.dump(read(v)), refers_to=(shape,))
+    return Field(key, part.ref(), lambda value: part.dump(read(value)), refers_to=(part,))
 
 
-def many(key: str, read: Callable[[T], Iterable[U]], shape: Shape[U]) -> Field[T]:
+def many(key: str, read: Callable[[T], Iterable[U]], item: Shape[U]) -> Field[T]:
     """A list of another shape's documents."""
-    schema = {"type": "array", "items": shape.ref()}
-    return Field(key, schema, lambda v: [shape.dump(item) for item in read(v)], refers_to=(shape,))
+    schema = {"type": "array", "items": item.ref()}
+
+    def dump(value: T) -> object:
+        return [item.dump(entry) for entry in read(value)]
+
+    return Field(key, schema, dump, refers_to=(item,))
+
+
+def _same(value: object) -> object:
+    return value
+
+
+_PLAIN: dict[object, tuple[JsonSchema, Convert]] = {
+    int: (ID, _same),
+    float: ({"type": "number", "minimum": 0}, _same),
+    str: ({"type": "string"}, _same),
+    datetime: ({"type": "string", "format": "date-time"}, datetime.isoformat),
+}
+
+
+def _json_type(kind: Any) -> tuple[JsonSchema, Convert]:
+    """The JSON Schema of a Python type, and how to make a value of it JSON."""
+    arguments = typing.get_args(kind)
+    origin = typing.get_origin(kind)
+    if kind in _PLAIN:
+        return _PLAIN[kind]
+    if origin in (types.UnionType, typing.Union) and type(None) in arguments:
+        return _nullable(*(argument for argument in arguments if argument is not type(None)))
+    if isinstance(kind, type) and issubclass(kind, enum.StrEnum):
+        return {"type": "string", "enum": [member.value for member in kind]}, str
+    if origin is Literal:
+        return {"type": "string", "enum": list(arguments)}, str
+    if origin is tuple and arguments[-1:] == (...,):
+        items, convert = _json_type(arguments[0])
+        return {"type": "array", "items": items}, lambda value: [convert(item) for item in value]
+    if origin is tuple:
+        return _fixed(arguments)
+    raise TypeError(f"no JSON type for {kind!r}")
+
+
+def _nullable(kind: Any) -> tuple[JsonSchema, Convert]:
+    schema, convert = _json_type(kind)
+    if isinstance(schema.get("type"), str):
+        nullable = schema | {"type": [schema["type"], "null"]}
+    else:
+        nullable = {"anyOf": [schema, {"type": "null"}]}
+    return nullable, lambda value: None if value is None else convert(value)
+
+
+def _fixed(kinds: tuple[Any, ...]) -> tuple[JsonSchema, Convert]:
+    """A tuple of fixed length, as a JSON array of that length."""
+    typed = [_json_type(kind) for kind in kinds]
+    schema = {
+        "type": "array",
+        "prefixItems": [items for items, _ in typed],
+        "minItems": len(kinds),
+        "maxItems": len(kinds),
+    }
+    return schema, lambda value: [
+        convert(item) for (_, convert), item in zip(typed, value, strict=True)
+    ]
 
 
 def schemas(roots: Iterable[Shape[Any]]) -> dict[str, JsonSchema]:
     """The schemas of ``roots`` and of every shape they refer to, by name."""
     found: dict[str, Shape[Any]] = {}
-    for shape in _reached(roots):
-        if found.setdefault(shape.name, shape) is not shape:
-            raise ValueError(f"two shapes are named {shape.name}")
+    for reached in _reached(roots):
+        if found.setdefault(reached.name, reached) is not reached:
+            raise ValueError(f"two shapes are named {reached.name}")
     return {name: found[name].schema() for name in sorted(found)}
 
 
@@ -192,8 +240,8 @@ def _reached(roots: Iterable[Shape[Any]]) -> Iterator[Shape[Any]]:
     seen: set[int] = set()
     waiting = list(roots)
     while waiting:
-        shape = waiting.pop()
-        if id(shape) not in seen:
-            seen.add(id(shape))
-            yield shape
-            waiting += [target for entry in shape.fields for target in entry.refers_to]
+        current = waiting.pop()
+        if id(current) not in seen:
+            seen.add(id(current))
+            yield current
+            waiting += [target for entry in current.fields for target in entry.refers_to]

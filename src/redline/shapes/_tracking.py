@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from ..extract import ExtractedArticle
 from ..model import CheckOutcome, CheckResult, CheckSummary, Source
 from ..reextract import ReextractResult
-from ..sources import PollOutcome, PollResult
+from ..sources import PollResult
 from ..store import SourceHealth
-from ._model import ID, Shape, array, choice, integer, integers, many, number, string, strings, time
+from ._model import field, many, shape
 
 __all__ = [
     "CHECK_REPORT",
@@ -42,127 +42,55 @@ class Extraction:
     rule: str | None = None
 
 
-CHECK_RESULT = Shape[CheckResult](
-    "CheckResult",
-    "What checking one article found.",
-    [
-        integer("id", lambda r: r.article_id),
-        string("url", lambda r: r.url),
-        choice("outcome", lambda r: r.outcome, CheckOutcome),
-        integer("version", lambda r: r.version, nullable=True),
-        string("error", lambda r: r.error, nullable=True),
-    ],
+CHECK_RESULT = shape(CheckResult, "id=article_id url outcome version error")
+
+POLL_RESULT = shape(PollResult, "source outcome added error")
+
+
+def _count(*outcomes: CheckOutcome) -> Callable[[CheckReport], int]:
+    """How many of a report's articles came out as one of ``outcomes``."""
+    return lambda report: sum(report.summary.count(outcome) for outcome in outcomes)
+
+
+CHECK_REPORT = shape(
+    CheckReport,
+    field("checked", int, lambda report: len(report.summary.results)),
+    field("new_versions", int, _count(CheckOutcome.NEW_VERSION)),
+    # a 304 is unchanged too; "not_modified" says how many of them were
+    field("unchanged", int, _count(CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED)),
+    field("not_modified", int, _count(CheckOutcome.NOT_MODIFIED)),
+    field("errors", int, _count(CheckOutcome.ERROR)),
+    field("suspect", int, _count(CheckOutcome.SUSPECT)),
+    many("results", lambda report: report.summary.results, CHECK_RESULT),
+    many("sources", lambda report: report.polled, POLL_RESULT),
 )
 
-POLL_RESULT = Shape[PollResult](
-    "PollResult",
-    "What polling one source's feed found.",
-    [
-        string("source", lambda p: p.source),
-        choice("outcome", lambda p: p.outcome, PollOutcome),
-        integer("added", lambda p: p.added),
-        string("error", lambda p: p.error, nullable=True),
-    ],
+SOURCE_HEALTH = shape(
+    SourceHealth,
+    "source articles active stopped checks_24h=checks new_versions_24h=new_versions",
+    "errors_24h=errors",
+    field("error_rate_24h", float, lambda health: round(health.error_rate, 3)),
+    field("alarms", tuple[str, ...], lambda health: health.alarms),
 )
 
-
-def _count(outcome: CheckOutcome, *more: CheckOutcome) -> Callable[[CheckReport], int]:
-    """How many of a report's results came out as ``outcome`` or one of ``more``."""
-    return lambda report: sum(report.summary.count(kind) for kind in (outcome, *more))
-
-
-CHECK_REPORT = Shape[CheckReport](
-    "CheckReport",
-    "The counts of a check pass, each article's result, each source's poll: `check --json`.",
-    [
-        integer("checked", lambda r: len(r.summary.results)),
-        integer("new_versions", _count(CheckOutcome.NEW_VERSION)),
-        # a 304 is unchanged too; "not_modified" says how many of them were
-        integer("unchanged", _count(CheckOutcome.UNCHANGED, CheckOutcome.NOT_MODIFIED)),
-        integer("not_modified", _count(CheckOutcome.NOT_MODIFIED)),
-        integer("errors", _count(CheckOutcome.ERROR)),
-        integer("suspect", _count(CheckOutcome.SUSPECT)),
-        many("results", lambda r: r.summary.results, CHECK_RESULT),
-        many("sources", lambda r: r.polled, POLL_RESULT),
-    ],
+SOURCE = shape(
+    Source,
+    "name feed_url include exclude added_at last_polled next_poll consecutive_failures",
+    "last_error articles=article_count active=active_count",
 )
 
-SOURCE_HEALTH = Shape[SourceHealth](
-    "SourceHealth",
-    "How one source (null: articles added by hand) fared in 24 hours: `status --json`.",
-    [
-        string("source", lambda h: h.source, nullable=True),
-        integer("articles", lambda h: h.articles),
-        integer("active", lambda h: h.active),
-        integer("stopped", lambda h: h.stopped),
-        integer("checks_24h", lambda h: h.checks),
-        integer("new_versions_24h", lambda h: h.new_versions),
-        integer("errors_24h", lambda h: h.errors),
-        number("error_rate_24h", lambda h: round(h.error_rate, 3)),
-        strings("alarms", lambda h: h.alarms),
-    ],
+REEXTRACT_RESULT = shape(
+    ReextractResult, "article_id url archived repaired failed unarchived redundant"
 )
 
-SOURCE = Shape[Source](
-    "Source",
-    "A polled feed and how its polling goes: `redline source list --json`.",
-    [
-        string("name", lambda s: s.name),
-        string("feed_url", lambda s: s.feed_url),
-        string("include", lambda s: s.include, nullable=True),
-        string("exclude", lambda s: s.exclude, nullable=True),
-        time("added_at", lambda s: s.added_at),
-        time("last_polled", lambda s: s.last_polled, nullable=True),
-        time("next_poll", lambda s: s.next_poll, nullable=True),
-        integer("consecutive_failures", lambda s: s.consecutive_failures),
-        string("last_error", lambda s: s.last_error, nullable=True),
-        integer("articles", lambda s: s.article_count),
-        integer("active", lambda s: s.active_count),
-    ],
+EXTRACTED_ARTICLE = shape(
+    ExtractedArticle,
+    "title byline published paragraphs method extractor_version canonical_url",
+    field("text", str, lambda article: article.text),
 )
 
-_FAILURE = {
-    "type": "array",
-    "description": "A version's number and why its page yields no article.",
-    "prefixItems": [ID, {"type": "string"}],
-    "minItems": 2,
-    "maxItems": 2,
-}
-
-REEXTRACT_RESULT = Shape[ReextractResult](
-    "ReextractResult",
-    "What re-extracting one article's archived pages did: `redline reextract --json`.",
-    [
-        integer("article_id", lambda r: r.article_id),
-        string("url", lambda r: r.url),
-        integer("archived", lambda r: r.archived),
-        integers("repaired", lambda r: r.repaired),
-        array("failed", _FAILURE, lambda r: [list(failure) for failure in r.failed]),
-        integer("unarchived", lambda r: r.unarchived),
-        integers("redundant", lambda r: r.redundant),
-    ],
-)
-
-EXTRACTED_ARTICLE = Shape[ExtractedArticle](
-    "ExtractedArticle",
-    "An article as extracted from one render of its page.",
-    [
-        string("title", lambda a: a.title),
-        string("byline", lambda a: a.byline, nullable=True),
-        string("published", lambda a: a.published, nullable=True),
-        strings("paragraphs", lambda a: a.paragraphs),
-        string("method", lambda a: a.method),
-        string("extractor_version", lambda a: a.extractor_version),
-        string("canonical_url", lambda a: a.canonical_url, nullable=True),
-        string("text", lambda a: a.text),
-    ],
-)
-
-EXTRACTION = Shape[Extraction](
-    "Extraction",
-    "What the extractor makes of a page, and the rule tried: `redline extract --json`.",
-    [
-        *EXTRACTED_ARTICLE.through(Extraction, lambda e: e.article),
-        string("rule", lambda e: e.rule, optional=True, description="The rule tried, as TOML."),
-    ],
+EXTRACTION = shape(
+    Extraction,
+    EXTRACTED_ARTICLE.through(Extraction, lambda extraction: extraction.article),
+    field("rule", str, lambda extraction: extraction.rule, optional=True),
 )

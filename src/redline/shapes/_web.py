@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ._archive import ARTICLE, CHANGE, SEARCH_HIT, VERSION_INFO
-from ._model import Shape, integer, many, one, string
+from ._model import Shape, field, many, one, shape
 
 __all__ = [
     "ARTICLE_PAGE",
@@ -43,20 +43,22 @@ class Problem:
 
 def listing(item: Shape[T]) -> Shape[Listing[T]]:
     """The shape of a page of ``item``\\ s."""
-    return Shape[Listing[T]](
-        f"{item.name}Page",
-        f"A page of a listing of {item.name}s, and the path of the next (null on the last).",
-        [
-            many("items", lambda page: page.items, item),
-            string("next", lambda page: page.next, nullable=True),
-        ],
+    return shape(
+        Listing,
+        many("items", lambda page: page.items, item),
+        field("next", str | None, lambda page: page.next, description=_NEXT),
+        name=f"{item.name}Page",
+        description=f"A page of a listing of {item.name}s, and where the next page is.",
     )
 
 
-SOURCE_NAME = Shape[str](
-    "SourceName",
-    "A source: of a polled feed, or a name articles were added under.",
-    [string("name", lambda name: name)],
+_NEXT = "The path of the listing's next page; null on the last."
+
+SOURCE_NAME = shape(
+    str,
+    field("name", str, lambda name: name),
+    name="SourceName",
+    description="A source: of a polled feed, or a name articles were added under.",
 )
 
 ARTICLE_PAGE = listing(ARTICLE)
@@ -65,14 +67,9 @@ CHANGE_PAGE = listing(CHANGE)
 SEARCH_HIT_PAGE = listing(SEARCH_HIT)
 SOURCE_NAME_PAGE = listing(SOURCE_NAME)
 
-_PROBLEM = Shape[Problem](
-    "Problem",
-    "The status of a failed request and why it failed.",
-    [integer("status", lambda p: p.status), string("message", lambda p: p.message)],
-)
-
-ERROR = Shape[Problem](
-    "Error",
-    "A failed request: what every error under /api/ answers.",
-    [one("error", lambda problem: problem, _PROBLEM)],
+ERROR = shape(
+    Problem,
+    one("error", lambda problem: problem, shape(Problem, "status message")),
+    name="Error",
+    description="A failed request: what every error under /api/ answers.",
 )

@@ -49,7 +49,10 @@ _VALIDATORS = {
     "Cache-Control": _header("`no-cache`: revalidate before each use.", required=True),
 }
 _LAST_MODIFIED = {
-    "Last-Modified": _header("When the content last changed, for If-Modified-Since.", required=True)
+    # absent where there is no date yet: an article never checked, or never changed
+    "Last-Modified": _header(
+        "When the content last changed, for If-Modified-Since.", required=False
+    )
 }
 
 
