@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -150,3 +151,17 @@ def test_an_attribute_the_value_lacks_or_of_no_json_type_is_refused() -> None:
         shapes.shape(Article, "id headline")
     with pytest.raises(TypeError, match="no JSON type"):
         shapes.shape(Article, shapes.field("raw", bytes, lambda article: b""))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A check's outcome, if it had one."""
+
+    outcome: CheckOutcome | None
+
+
+def test_a_nullable_enumeration_takes_null_and_its_values() -> None:
+    outcomes = shapes.shape(Outcome, "outcome")
+    assert validator(outcomes).is_valid(outcomes.dump(Outcome(None)))
+    assert outcomes.dump(Outcome(CheckOutcome.SUSPECT)) == {"outcome": "suspect"}
+    assert not validator(outcomes).is_valid({"outcome": "gone"})

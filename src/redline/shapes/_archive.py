@@ -13,13 +13,13 @@ from ._model import Shape, field, many, one, shape
 __all__ = [
     "ARTICLE",
     "ARTICLE_DETAIL",
+    "ArticleDetail",
     "CHANGE",
     "CHECK_RECORD",
     "DIFF",
     "SEARCH_HIT",
     "VERSION",
     "VERSION_INFO",
-    "ArticleDetail",
     "VersionDiff",
 ]
 

@@ -24,9 +24,9 @@ from typing import Any, Generic, Literal, TypeVar
 from ..store.tables import MAX_ID
 
 __all__ = [
+    "Field",
     "ID",
     "MAX_ID",
-    "Field",
     "Shape",
     "field",
     "many",
@@ -208,6 +208,8 @@ def _nullable(kind: Any) -> tuple[JsonSchema, Convert]:
     schema, convert = _json_type(kind)
     if isinstance(schema.get("type"), str):
         nullable = schema | {"type": [schema["type"], "null"]}
+        if "enum" in schema:  # an enum holds every value allowed, null too
+            nullable["enum"] = [*schema["enum"], None]
     else:
         nullable = {"anyOf": [schema, {"type": "null"}]}
     return nullable, lambda value: None if value is None else convert(value)

@@ -15,14 +15,14 @@ from ._model import field, many, shape
 __all__ = [
     "CHECK_REPORT",
     "CHECK_RESULT",
+    "CheckReport",
     "EXTRACTED_ARTICLE",
     "EXTRACTION",
+    "Extraction",
     "POLL_RESULT",
     "REEXTRACT_RESULT",
     "SOURCE",
     "SOURCE_HEALTH",
-    "CheckReport",
-    "Extraction",
 ]
 
 

@@ -13,12 +13,12 @@ __all__ = [
     "ARTICLE_PAGE",
     "CHANGE_PAGE",
     "ERROR",
+    "Listing",
+    "Problem",
     "SEARCH_HIT_PAGE",
     "SOURCE_NAME",
     "SOURCE_NAME_PAGE",
     "VERSION_INFO_PAGE",
-    "Listing",
-    "Problem",
     "listing",
 ]
 

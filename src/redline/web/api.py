@@ -2,7 +2,8 @@
 
 Listings come a page at a time: ``{"items": [...], "next": path or null}``, the ``next``
 path continuing the listing. Errors are ``{"error": {"status": ..., "message": ...}}``.
-:mod:`.openapi` describes every route.
+Every document is a :mod:`redline.shapes` shape's, and :mod:`.openapi` describes every
+route with those same shapes' schemas.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from .pages import search_query
 from .state import modified, web
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "routes"]
-
 
 JSON = "application/json"
 
