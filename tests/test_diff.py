@@ -14,13 +14,13 @@ from redline import diff as diff_module
 from redline.diff import (
     ArticleDiff,
     DiffOp,
-    diff_to_json,
     diff_versions,
     render_html,
     render_text,
     word_diff,
 )
 from redline.model import Version
+from redline.shapes import DIFF, VersionDiff
 
 HEADLINE = "Iraq crisis: US urgently deploys hundreds of armed troops"
 PARAGRAPHS = (
@@ -166,7 +166,7 @@ def test_a_byline_change_is_shown_under_the_headline() -> None:
     text = render_text(changed, color=False)
     assert "Byline: Jo Bloggs{+ and Al Smith+}" in text
     assert '<p class="redline-byline">By Jo Bloggs<ins' in render_html(changed)
-    assert diff_to_json(changed, 0, 1)["byline"] == {
+    assert DIFF.dump(VersionDiff(changed, 0, 1))["byline"] == {
         "old": "Jo Bloggs",
         "new": "Jo Bloggs and Al Smith",
     }
@@ -185,7 +185,7 @@ def test_a_headline_only_change_says_the_text_did_not_change() -> None:
 
 def test_json_has_exactly_the_documented_shape() -> None:
     changed = diff_versions(version(0), version(1, title="New", paragraphs=ONE_WORD_FIX))
-    data = diff_to_json(changed, 0, 1)
+    data = DIFF.dump(VersionDiff(changed, 0, 1))
     assert data == {
         "from": 0,
         "to": 1,

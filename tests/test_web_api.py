@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from starlette.routing import Route
 
-from redline.diff import diff_to_json, diff_versions
+from redline.diff import diff_versions
 from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
+from redline.shapes import DIFF, VersionDiff
 from redline.store import Store
 from webarchive import ADDED, HOSTILE_URL, NOW, Served, served
 
@@ -75,7 +76,7 @@ def test_a_diff_is_the_library_diff_as_json(database_url: str) -> None:
     store = Store.open(database_url)
     versions = store.versions(1)
     store.close()
-    assert data == diff_to_json(diff_versions(versions[0], versions[2]), 0, 2)
+    assert data == DIFF.dump(VersionDiff(diff_versions(versions[0], versions[2]), 0, 2))
 
 
 def test_changes_newest_first_a_page_at_a_time(archive: Served) -> None:

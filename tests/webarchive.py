@@ -115,7 +115,7 @@ def fill(database_url: str) -> Archive:
 
 
 class Client:
-    """GET requests to an ASGI app in process, over httpx's ASGI transport: no sockets."""
+    """Requests to an ASGI app in process, over httpx's ASGI transport: no sockets."""
 
     def __init__(self, app: ASGIApp, *, root_path: str = "", raise_errors: bool = True) -> None:
         self._transport = httpx.ASGITransport(
@@ -128,9 +128,18 @@ class Client:
         headers: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
     ) -> httpx.Response:
+        return self.request("GET", path, headers=headers, params=params)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> httpx.Response:
         async def send() -> httpx.Response:
             async with httpx.AsyncClient(transport=self._transport, base_url=BASE_URL) as client:
-                return await client.get(path, headers=headers, params=params)
+                return await client.request(method, path, headers=headers, params=params)
 
         return anyio.run(send)
 

@@ -25,7 +25,6 @@ __all__ = [
     "ArticleDiff",
     "DiffOp",
     "OpKind",
-    "diff_to_json",
     "diff_versions",
     "render_html",
     "render_text",
@@ -113,17 +112,6 @@ def diff_versions(old: Version, new: Version) -> ArticleDiff:
         old_byline=old.byline,
         new_byline=new.byline,
     )
-
-
-def diff_to_json(diff: ArticleDiff, from_number: int, to_number: int) -> dict[str, object]:
-    """The diff between versions `from_number` and `to_number` as JSON-ready data."""
-    return {
-        "from": from_number,
-        "to": to_number,
-        "title": {"old": diff.old_title, "new": diff.new_title},
-        "byline": {"old": diff.old_byline, "new": diff.new_byline},
-        "ops": [{"op": op.op, "text": op.text} for op in diff.body],
-    }
 
 
 def render_html(

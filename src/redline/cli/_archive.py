@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from ..reextract import ReextractResult
-from ..shapes import reextract_json
+from ..shapes import REEXTRACT_RESULT
 from ._base import json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def reextract(
     refs = _selection(articles, source)
     results = redline.reextract(refs, source=source, on_result=None if as_json else _echo)
     if as_json:
-        print_json([reextract_json(result) for result in results])
+        print_json([REEXTRACT_RESULT.dump(result) for result in results])
         return
     repaired = sum(len(result.repaired) for result in results)
     failed = sum(len(result.failed) for result in results)

@@ -11,9 +11,17 @@ from rich.console import Console
 from rich.table import Table
 
 from ..config import SiteRule, rule_toml, site_rule
-from ..diff import diff_to_json, render_html, render_text
+from ..diff import render_html, render_text
 from ..report import describe_article
-from ..shapes import article_json, article_summary, extracted_json
+from ..shapes import (
+    ARTICLE,
+    ARTICLE_DETAIL,
+    DIFF,
+    EXTRACTION,
+    ArticleDetail,
+    Extraction,
+    VersionDiff,
+)
 from ..timefmt import format_time
 from ._base import json_option, pass_redline, print_json
 
@@ -54,7 +62,7 @@ def list_articles(redline: Redline, as_json: bool) -> None:
     """List tracked articles."""
     articles = redline.articles()
     if as_json:
-        print_json([article_summary(article) for article in articles])
+        print_json([ARTICLE.dump(article) for article in articles])
         return
     table = Table("id", "status", "versions", "last changed", "title / url", box=None)
     for article in articles:
@@ -87,7 +95,7 @@ def show(redline: Redline, article: str, as_json: bool) -> None:
     found = redline.article(article)
     versions, checks = redline.versions(found.id), redline.checks(found.id, limit=5)
     if as_json:
-        print_json(article_json(found, versions, checks))
+        print_json(ARTICLE_DETAIL.dump(ArticleDetail(found, versions, checks)))
     else:
         click.echo(describe_article(found, versions, checks, redline.clock()))
 
@@ -119,7 +127,7 @@ def diff(
     """
     old, new, changes = redline.diff(article, from_number, to_number)
     if output_format == "json":
-        print_json(diff_to_json(changes, old.number, new.number))
+        print_json(DIFF.dump(VersionDiff(changes, old.number, new.number)))
     elif output_format == "html":
         click.echo(render_html(changes))
     else:
@@ -169,7 +177,7 @@ def extract(
     rule = _trial_rule(page, url, selectors, drop)
     found = redline.extract(page, url=url, rule=rule)
     if as_json:
-        print_json(extracted_json(found) | ({"rule": rule_toml(rule)} if rule else {}))
+        print_json(EXTRACTION.dump(Extraction(found, rule_toml(rule) if rule else None)))
         return
     click.echo(f"Headline:  {found.title}")
     click.echo(f"Byline:    {found.byline or '-'}")

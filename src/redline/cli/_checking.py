@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..errors import AlreadyRunningError
 from ..model import CheckOutcome, CheckResult
-from ..shapes import check_json, health_json, poll_json
+from ..shapes import CHECK_REPORT, SOURCE_HEALTH, CheckReport
 from ._base import json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def check(redline: Redline, articles: tuple[str, ...], all_active: bool, as_json
         except AlreadyRunningError as exc:
             click.echo(f"redline: {exc}; not starting another", err=True)
             return
-    counts = check_json(summary) | {"sources": [poll_json(result) for result in polled]}
+    counts = CHECK_REPORT.dump(CheckReport(summary, polled))
     if as_json:
         print_json(counts)
         return
@@ -119,7 +119,7 @@ def status(redline: Redline, as_json: bool) -> None:
     """
     health = redline.status()
     if as_json:
-        print_json([health_json(entry) for entry in health])
+        print_json([SOURCE_HEALTH.dump(entry) for entry in health])
         return
     table = Table("source", "articles", "active", "stopped", "checks 24h", "new 24h", "errors")
     for entry in health:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..model import Source
-from ..shapes import source_json
+from ..shapes import SOURCE
 from ..timefmt import format_time
 from ._base import json_option, pass_redline, print_json
 
@@ -68,7 +68,7 @@ def list_sources(redline: Redline, as_json: bool) -> None:
     """List the sources: their feeds, articles and how polling goes."""
     sources = redline.sources()
     if as_json:
-        print_json([source_json(s) for s in sources])
+        print_json([SOURCE.dump(s) for s in sources])
     elif not sources:
         click.echo("no sources; add one with: redline source add NAME FEED_URL")
     else:

@@ -29,6 +29,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..model import ArticleStatus
 
+MAX_ID = 2**31 - 1
+"""The largest number an Integer column (ids, version numbers) holds on PostgreSQL.
+
+SQLite's hold more, but a larger number names no row on every backend, and asking
+PostgreSQL for one is an error, not an empty answer.
+"""
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -2,15 +2,15 @@
 
 Listings come a page at a time: ``{"items": [...], "next": path or null}``, the ``next``
 path continuing the listing. Errors are ``{"error": {"status": ..., "message": ...}}``.
-:mod:`.openapi` describes every route.
+Every document is a :mod:`redline.shapes` shape's, and :mod:`.openapi` describes every
+route with those same shapes' schemas.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
@@ -18,19 +18,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..diff import diff_to_json
-from ..model import Version
-from ..shapes import article_summary
-from ..store.queries import Change, Page, SearchHit, VersionInfo, search_terms
+from ..shapes import (
+    ARTICLE,
+    ARTICLE_PAGE,
+    CHANGE_PAGE,
+    DIFF,
+    SEARCH_HIT_PAGE,
+    SOURCE_NAME_PAGE,
+    VERSION,
+    VERSION_INFO_PAGE,
+    Listing,
+    VersionDiff,
+)
+from ..store.queries import Page, search_terms
 from .http import cached_response, cursor_param, limit_param, path_int
-from .openapi import openapi_document
+from .openapi import DEFAULT_LIMIT, MAX_LIMIT, openapi_document
 from .pages import search_query
 from .state import modified, web
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "routes"]
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 
 JSON = "application/json"
 
@@ -45,56 +51,13 @@ def json_response(
     return cached_response(request, body, JSON, last_modified=modified(request, last_modified))
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def _page_json(request: Request, page: Page[T], item: Callable[[T], object]) -> dict[str, Any]:
-    """A listing page, its ``next`` path keeping the request's other parameters."""
+def _listing(request: Request, page: Page[T]) -> Listing[T]:
+    """A page of a listing, its ``next`` path keeping the request's other parameters."""
     following = None
     if page.next_before is not None:
         params = {**request.query_params, "before": str(page.next_before)}
         following = f"{request.scope.get('root_path', '')}{request.url.path}?{urlencode(params)}"
-    return {"items": [item(entry) for entry in page.items], "next": following}
-
-
-def _version_info(version: VersionInfo | Version) -> dict[str, Any]:
-    return {
-        "number": version.number,
-        "seen_at": _iso(version.seen_at),
-        "title": version.title,
-        "content_hash": version.content_hash,
-    }
-
-
-def _version(version: Version) -> dict[str, Any]:
-    return _version_info(version) | {
-        "article_id": version.article_id,
-        "byline": version.byline,
-        "paragraphs": list(version.paragraphs),
-        "extractor_version": version.extractor_version,
-    }
-
-
-def _change(change: Change) -> dict[str, Any]:
-    return {
-        "version_id": change.new_id,
-        "article_id": change.article_id,
-        "url": change.article_url,
-        "source": change.source,
-        "from": _version_info(change.old),
-        "to": _version_info(change.new),
-    }
-
-
-def _hit(hit: SearchHit) -> dict[str, Any]:
-    return {
-        "version_id": hit.version_id,
-        "article_id": hit.version.article_id,
-        "url": hit.article_url,
-        "source": hit.source,
-        "version": _version_info(hit.version),
-    }
+    return Listing(page.items, following)
 
 
 def articles(request: Request) -> Response:
@@ -104,28 +67,28 @@ def articles(request: Request) -> Response:
         before=cursor_param(request),
         source=request.query_params.get("source"),
     )
-    return json_response(request, _page_json(request, page, article_summary))
+    return json_response(request, ARTICLE_PAGE.dump(_listing(request, page)))
 
 
 def article(request: Request) -> Response:
     """One article."""
     found = web(request).archive.article(path_int(request, "article_id"))
-    return json_response(request, article_summary(found), last_modified=found.last_checked)
+    return json_response(request, ARTICLE.dump(found), last_modified=found.last_checked)
 
 
 def versions(request: Request) -> Response:
     """An article's versions, from number 0, without their text."""
     archive = web(request).archive
     found = archive.article(path_int(request, "article_id"))
-    items = [_version_info(version) for version in archive.versions(found.id)]
-    return json_response(request, {"items": items, "next": None}, last_modified=found.last_changed)
+    page = VERSION_INFO_PAGE.dump(Listing(archive.versions(found.id)))
+    return json_response(request, page, last_modified=found.last_changed)
 
 
 def version(request: Request) -> Response:
     """One version, with its text."""
     article_id, number = path_int(request, "article_id"), path_int(request, "number")
     found = web(request).archive.version(article_id, number)
-    return json_response(request, _version(found), last_modified=found.seen_at)
+    return json_response(request, VERSION.dump(found), last_modified=found.seen_at)
 
 
 def diff(request: Request) -> Response:
@@ -137,7 +100,7 @@ def diff(request: Request) -> Response:
         raise HTTPException(400, "a diff goes from an older version to a newer one")
     old = shared.archive.version(article_id, old_number)
     new = shared.archive.version(article_id, new_number)
-    data = diff_to_json(shared.diffs.article_diff(old, new), old_number, new_number)
+    data = DIFF.dump(VersionDiff(shared.diffs.article_diff(old, new), old_number, new_number))
     return json_response(request, data, last_modified=new.seen_at)
 
 
@@ -148,13 +111,13 @@ def changes(request: Request) -> Response:
         before=cursor_param(request),
         source=request.query_params.get("source"),
     )
-    return json_response(request, _page_json(request, page, _change))
+    return json_response(request, CHANGE_PAGE.dump(_listing(request, page)))
 
 
 def sources(request: Request) -> Response:
     """Every source's name."""
-    names: Sequence[str] = web(request).archive.source_names()
-    return json_response(request, {"items": [{"name": name} for name in names], "next": None})
+    names = web(request).archive.source_names()
+    return json_response(request, SOURCE_NAME_PAGE.dump(Listing(names)))
 
 
 def search(request: Request) -> Response:
@@ -165,7 +128,7 @@ def search(request: Request) -> Response:
     page = web(request).archive.search(
         terms, limit=limit_param(request, DEFAULT_LIMIT, MAX_LIMIT), before=cursor_param(request)
     )
-    return json_response(request, _page_json(request, page, _hit))
+    return json_response(request, SEARCH_HIT_PAGE.dump(_listing(request, page)))
 
 
 def openapi(request: Request) -> Response:

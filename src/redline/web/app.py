@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import NotFoundError
 from ..model import Clock, utc_now
+from ..shapes import ERROR, Problem
 from ..store import ArchiveStore
 from ..store.database import open_engine, upgrade
 from ..store.queries import Archive
@@ -128,25 +129,31 @@ class _RootPath:
         await self.app(scope, receive, send)
 
 
-def _error(request: Request, status_code: int, message: str) -> Response:
-    """An error as JSON under /api/, else as a page; never a traceback."""
+def _error(
+    request: Request, status_code: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """An error as JSON under /api/, else as a page; never a traceback.
+
+    ``headers`` go along: a 405's ``Allow`` names the methods the path answers (RFC 9110).
+    """
     reason = HTTPStatus(status_code).phrase
     root = request.scope.get("root_path", "")
     if request.url.path.removeprefix(root).startswith("/api/"):
-        body = {"error": {"status": status_code, "message": message}}
-        response = Response(json.dumps(body), status_code, media_type="application/json")
+        body = json.dumps(ERROR.dump(Problem(status_code, message)))
+        response = Response(body, status_code, media_type="application/json")
     else:
         page = render(
             request, "error.html", status_code=status_code, reason=reason, message=message
         )
         response = Response(page, status_code, media_type=HTML)
+    response.headers.update(headers or {})
     response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
     return response
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return _error(request, exc.status_code, exc.detail)
+    return _error(request, exc.status_code, exc.detail, exc.headers)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

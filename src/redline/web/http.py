@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..shapes import MAX_ID
+
 __all__ = [
     "SECURITY_HEADERS",
     "SecurityHeaders",
@@ -22,9 +24,6 @@ __all__ = [
     "path_int",
     "relative_path",
 ]
-
-_MAX_ID = 2**63 - 1
-"""The largest id a database column holds: any larger number names nothing."""
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -62,7 +61,7 @@ class SecurityHeaders:
 def path_int(request: Request, name: str) -> int:
     """A path parameter that must be a number (an id, a version number); else 404."""
     value = request.path_params[name]
-    if not (value.isascii() and value.isdigit()) or int(value) > _MAX_ID:
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
         raise HTTPException(404, f"there is nothing at {request.url.path}")
     return int(value)
 
@@ -72,7 +71,7 @@ def cursor_param(request: Request) -> int | None:
     value = request.query_params.get("before")
     if value is None:
         return None
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= _MAX_ID:
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
         raise HTTPException(400, "before= must be the id a listing's next link gives")
     return int(value)
 

@@ -1,197 +1,182 @@
-"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json."""
+"""The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
+
+Its schemas are :mod:`redline.shapes`' own, so what a route answers and what this says it
+answers are one declaration. Every status a route can answer is listed, each error with
+the Error body, and each parameter's schema takes exactly the values the route takes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
+from ..shapes import (
+    ARTICLE,
+    ARTICLE_PAGE,
+    CHANGE_PAGE,
+    DIFF,
+    ERROR,
+    ID,
+    MAX_ID,
+    SEARCH_HIT_PAGE,
+    SOURCE_NAME_PAGE,
+    VERSION,
+    VERSION_INFO_PAGE,
+    Shape,
+    schemas,
+)
+from .pages import MAX_QUERY_LENGTH
 
-__all__ = ["openapi_document"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "openapi_document"]
 
-_ID = {"type": "integer", "minimum": 0}
-_TIME = {"type": "string", "format": "date-time"}
-_TEXT_OR_NULL = {"type": ["string", "null"]}
+DEFAULT_LIMIT = 50
+"""Items on a page of a listing unless ``limit=`` says otherwise."""
 
+MAX_LIMIT = 200
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
+JSON = "application/json"
 
-
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "required": sorted(properties), "properties": properties}
+_TEXT = {"type": "string"}
 
 
-def _listing(item: str) -> dict[str, Any]:
-    """A page of a listing: its items and the path of the next page (null on the last)."""
-    return _object({"items": {"type": "array", "items": _ref(item)}, "next": _TEXT_OR_NULL})
+def _header(description: str, *, required: bool) -> dict[str, Any]:
+    return {"description": description, "required": required, "schema": _TEXT}
 
 
-_VERSION_INFO = {
-    "number": _ID,
-    "seen_at": _TIME,
-    "title": {"type": "string"},
-    "content_hash": {"type": "string"},
+_VALIDATORS = {
+    "ETag": _header("A digest of the body, for If-None-Match.", required=True),
+    "Cache-Control": _header("`no-cache`: revalidate before each use.", required=True),
 }
-
-_SCHEMAS: dict[str, Any] = {
-    "Article": _object(
-        {
-            "id": _ID,
-            "url": {"type": "string"},
-            "final_url": _TEXT_OR_NULL,
-            "source": _TEXT_OR_NULL,
-            "title": _TEXT_OR_NULL,
-            "version_count": _ID,
-            "first_seen": _TIME,
-            "last_checked": {"type": ["string", "null"], "format": "date-time"},
-            "last_changed": {"type": ["string", "null"], "format": "date-time"},
-            "next_check": {"type": ["string", "null"], "format": "date-time"},
-            "status": {"enum": ["active", "stopped"]},
-        }
-    ),
-    "VersionInfo": _object(_VERSION_INFO),
-    "Version": _object(
-        _VERSION_INFO
-        | {
-            "article_id": _ID,
-            "byline": _TEXT_OR_NULL,
-            "paragraphs": {"type": "array", "items": {"type": "string"}},
-            "extractor_version": {"type": "string"},
-        }
-    ),
-    "Change": _object(
-        {
-            "version_id": _ID,
-            "article_id": _ID,
-            "url": {"type": "string"},
-            "source": _TEXT_OR_NULL,
-            "from": _ref("VersionInfo"),
-            "to": _ref("VersionInfo"),
-        }
-    ),
-    "Diff": _object(
-        {
-            "from": _ID,
-            "to": _ID,
-            "title": _object({"old": {"type": "string"}, "new": {"type": "string"}}),
-            "byline": _object({"old": _TEXT_OR_NULL, "new": _TEXT_OR_NULL}),
-            "ops": {
-                "type": "array",
-                "items": _object(
-                    {"op": {"enum": ["equal", "insert", "delete"]}, "text": {"type": "string"}}
-                ),
-            },
-        }
-    ),
-    "Source": _object({"name": {"type": "string"}}),
-    "SearchHit": _object(
-        {
-            "version_id": _ID,
-            "article_id": _ID,
-            "url": {"type": "string"},
-            "source": _TEXT_OR_NULL,
-            "version": _ref("VersionInfo"),
-        }
-    ),
-    "Error": _object(
-        {"error": _object({"status": {"type": "integer"}, "message": {"type": "string"}})}
-    ),
+_LAST_MODIFIED = {
+    # absent where there is no date yet: an article never checked, or never changed
+    "Last-Modified": _header(
+        "When the content last changed, for If-Modified-Since.", required=False
+    )
 }
-_SCHEMAS |= {
-    f"{name}Page": _listing(name) for name in ("Article", "VersionInfo", "Change", "Source")
-}
-_SCHEMAS["SearchHitPage"] = _listing("SearchHit")
 
 
 def _path_param(name: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "description": description, "schema": _ID}
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": ID}
 
 
-def _query_param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+def _query_param(
+    name: str, description: str, schema: dict[str, Any], *, required: bool = False
+) -> dict[str, Any]:
     return {
         "name": name,
         "in": "query",
-        "required": False,
+        "required": required,
         "description": description,
         "schema": schema,
     }
 
 
 _ARTICLE_ID = _path_param("article_id", "The article's id.")
-_BEFORE = _query_param("before", "Continue a listing: the value its `next` path gives.", _ID)
-_LIMIT = _query_param(
-    "limit", "Items a page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}
+_BEFORE = _query_param(
+    "before",
+    "Continue a listing: the value its `next` path gives.",
+    {"type": "integer", "minimum": 1, "maximum": MAX_ID},
 )
-_SOURCE = _query_param("source", "Only this source's.", {"type": "string"})
+_LIMIT = _query_param(
+    "limit",
+    "Items a page.",
+    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+)
+_SOURCE = _query_param("source", "Only this source's.", _TEXT)
+_QUERY = _query_param(
+    "q",
+    "The words to find: at least one word character, all words found.",
+    # unanchored: the query must hold a word somewhere; a query of punctuation is a 400
+    {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": r"\w"},
+    required=True,
+)
 _PAGED = [_BEFORE, _LIMIT]
 
+_NOT_VALID = "A parameter is not valid."
+_NOT_FOUND = "There is no such article or version."
+_SERVER_ERROR = "Something went wrong on the server's side; it has been logged."
 
-def _operation(
-    summary: str, schema: str, parameters: list[dict[str, Any]], errors: tuple[int, ...]
-) -> dict[str, Any]:
-    """A GET operation answering ``schema`` as JSON, or an Error with one of ``errors``."""
-    responses: dict[str, Any] = {
-        "200": {"description": "OK", "content": {"application/json": {"schema": _ref(schema)}}},
-        "304": {"description": "Not modified since the ETag or date the request gave."},
-    }
-    for status in errors:
-        error = {
-            "description": _ERRORS[status],
-            "content": {"application/json": {"schema": _ref("Error")}},
+
+@dataclass(frozen=True)
+class _Get:
+    """A GET answering ``shape`` as JSON (or 304), else an Error with one of ``errors``."""
+
+    summary: str
+    shape: Shape[Any]
+    parameters: list[dict[str, Any]]
+    errors: dict[int, str]
+    dated: bool = False
+    """The answer carries Last-Modified, so If-Modified-Since can answer 304 too."""
+
+    def path_item(self) -> dict[str, Any]:
+        headers = _VALIDATORS | (_LAST_MODIFIED if self.dated else {})
+        responses: dict[str, Any] = {
+            "200": {"description": "OK", "headers": headers, "content": _json(self.shape)},
+            "304": {
+                "description": "Not modified since the ETag or date given.",
+                "headers": headers,
+            },
         }
-        responses[str(status)] = error
-    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+        for status, description in (self.errors | {500: _SERVER_ERROR}).items():
+            responses[str(status)] = {"description": description, "content": _json(ERROR)}
+        operation = {"summary": self.summary, "parameters": self.parameters, "responses": responses}
+        return {"get": operation}
 
 
-_ERRORS = {400: "A parameter is not valid.", 404: "There is no such article or version."}
+def _json(shape: Shape[Any]) -> dict[str, Any]:
+    return {JSON: {"schema": shape.ref()}}
 
-_PATHS = {
-    "/api/articles": _operation(
-        "Articles, newest first.", "ArticlePage", [*_PAGED, _SOURCE], (400,)
+
+_ROUTES = {
+    "/api/articles": _Get(
+        "Articles, newest first.", ARTICLE_PAGE, [*_PAGED, _SOURCE], {400: _NOT_VALID}
     ),
-    "/api/articles/{article_id}": _operation("One article.", "Article", [_ARTICLE_ID], (404,)),
-    "/api/articles/{article_id}/versions": _operation(
+    "/api/articles/{article_id}": _Get(
+        "One article.", ARTICLE, [_ARTICLE_ID], {404: _NOT_FOUND}, dated=True
+    ),
+    "/api/articles/{article_id}/versions": _Get(
         "An article's versions, from number 0, without their text.",
-        "VersionInfoPage",
+        VERSION_INFO_PAGE,
         [_ARTICLE_ID],
-        (404,),
+        {404: _NOT_FOUND},
+        dated=True,
     ),
-    "/api/articles/{article_id}/versions/{number}": _operation(
+    "/api/articles/{article_id}/versions/{number}": _Get(
         "One version, with its text.",
-        "Version",
+        VERSION,
         [_ARTICLE_ID, _path_param("number", "The version's number, from 0.")],
-        (404,),
+        {404: _NOT_FOUND},
+        dated=True,
     ),
-    "/api/articles/{article_id}/diff/{old}/{new}": _operation(
+    "/api/articles/{article_id}/diff/{old}/{new}": _Get(
         "The word diff from version `old` to a later version `new`.",
-        "Diff",
+        DIFF,
         [
             _ARTICLE_ID,
             _path_param("old", "The older version's number."),
-            _path_param("new", "The newer version's number."),
+            _path_param("new", "The newer version's number: greater than `old`."),
         ],
-        (400, 404),
+        {400: "`old` is not less than `new`.", 404: _NOT_FOUND},
+        dated=True,
     ),
-    "/api/changes": _operation(
+    "/api/changes": _Get(
         "The latest changes: new versions with the versions they replaced, newest first.",
-        "ChangePage",
+        CHANGE_PAGE,
         [*_PAGED, _SOURCE],
-        (400,),
+        {400: f"{_NOT_VALID} `before` must name a version, as a `next` path's does."},
     ),
-    "/api/sources": _operation("Every source's name.", "SourcePage", [], ()),
-    "/api/search": _operation(
+    "/api/sources": _Get("Every source's name.", SOURCE_NAME_PAGE, [], {}),
+    "/api/search": _Get(
         "Versions whose headline or text holds every word of `q`, newest first.",
-        "SearchHitPage",
-        [
-            {
-                **_query_param("q", "The words to find.", {"type": "string", "maxLength": 200}),
-                "required": True,
-            },
-            *_PAGED,
-        ],
-        (400,),
+        SEARCH_HIT_PAGE,
+        [_QUERY, *_PAGED],
+        {400: _NOT_VALID},
     ),
 }
+
+_PATHS = {path: route.path_item() for path, route in _ROUTES.items()}
+_SCHEMAS = schemas([ERROR, *(route.shape for route in _ROUTES.values())])
 
 
 def openapi_document(root_path: str) -> dict[str, Any]:

@@ -146,11 +146,11 @@ def fetched_page(request: Request) -> Response:
 
 
 def search_query(request: Request) -> str:
-    """The ``q`` query parameter, stripped; 400 if it is too long."""
-    query = request.query_params.get("q", "").strip()
+    """The ``q`` query parameter, stripped; 400 if it is too long (spaces and all)."""
+    query = request.query_params.get("q", "")
     if len(query) > MAX_QUERY_LENGTH:
         raise HTTPException(400, f"a search can be at most {MAX_QUERY_LENGTH} characters long")
-    return query
+    return query.strip()
 
 
 def search(request: Request) -> Response:

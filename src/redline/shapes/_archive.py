@@ -1,0 +1,117 @@
+"""The shapes of the archive's contents: articles, versions, changes, search hits, diffs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..diff import ArticleDiff, DiffOp
+from ..model import Article, CheckRecord, Version
+from ..store.queries import Change, SearchHit, VersionInfo
+from ._model import Shape, field, many, one, shape
+
+__all__ = [
+    "ARTICLE",
+    "ARTICLE_DETAIL",
+    "ArticleDetail",
+    "CHANGE",
+    "CHECK_RECORD",
+    "DIFF",
+    "SEARCH_HIT",
+    "VERSION",
+    "VERSION_INFO",
+    "VersionDiff",
+]
+
+
+@dataclass(frozen=True)
+class ArticleDetail:
+    """An article with its versions and its latest checks: what ``redline show`` tells."""
+
+    article: Article
+    versions: Sequence[Version]
+    checks: Sequence[CheckRecord]
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """The diff from version number ``old`` of an article to version ``new``."""
+
+    diff: ArticleDiff
+    old: int
+    new: int
+
+
+ARTICLE = shape(
+    Article,
+    "id url final_url source title version_count first_seen last_checked last_changed",
+    "next_check status",
+    description="A tracked article: `redline list --json`, and the API's articles.",
+)
+
+VERSION_INFO: Shape[VersionInfo | Version] = shape(VersionInfo, "number seen_at title content_hash")
+
+VERSION = shape(
+    Version,
+    VERSION_INFO.fields,
+    "article_id byline paragraphs extractor_version",
+    description="A version with its text, a paragraph an item.",
+)
+
+CHECK_RECORD = shape(
+    CheckRecord,
+    "checked_at outcome http_status error error_kind",
+    field("duration", float, lambda check: round(check.duration, 3)),
+    "bytes version",
+)
+
+ARTICLE_DETAIL = shape(
+    ArticleDetail,
+    ARTICLE.through(ArticleDetail, lambda detail: detail.article),
+    many(
+        "versions",
+        lambda detail: detail.versions,
+        VERSION_INFO.select(
+            "VersionSeen", "A version's number, time and headline.", "number seen_at title"
+        ),
+    ),
+    many("recent_checks", lambda detail: detail.checks, CHECK_RECORD),
+)
+
+CHANGE = shape(
+    Change,
+    "version_id=new_id article_id url=article_url source",
+    one("from", lambda change: change.old, VERSION_INFO),
+    one("to", lambda change: change.new, VERSION_INFO),
+)
+
+SEARCH_HIT = shape(
+    SearchHit,
+    "version_id",
+    field("article_id", int, lambda hit: hit.version.article_id),
+    "url=article_url source",
+    one("version", lambda hit: hit.version, VERSION_INFO),
+)
+
+_HEADLINES = shape(
+    ArticleDiff,
+    "old=old_title new=new_title",
+    name="Headlines",
+    description="The old and the new headline.",
+)
+_BYLINES = shape(
+    ArticleDiff,
+    "old=old_byline new=new_byline",
+    name="Bylines",
+    description="The old and the new byline; null where a version has none.",
+)
+
+DIFF = shape(
+    VersionDiff,
+    "from=old to=new",
+    one("title", lambda numbered: numbered.diff, _HEADLINES),
+    one("byline", lambda numbered: numbered.diff, _BYLINES),
+    many("ops", lambda numbered: numbered.diff.body, shape(DiffOp, "op text")),
+    name="Diff",
+    description="The word diff from version `from` to version `to`: `redline diff --format json`.",
+)
