@@ -198,9 +198,9 @@ def _run_limited(work: Callable[[], T], seconds: float) -> T:
         signal.setitimer(signal.ITIMER_VIRTUAL, seconds * _HARD_LIMIT_FACTOR)
         try:
             return work()
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # the hard timer first: should the soft one strike between, it is spent
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Overrun:  # also if it struck as the page was done: the page did take that long
         raise ExtractionTimeoutError(
             f"extraction took longer than {seconds:g}s, the time limit per page"
