@@ -224,8 +224,6 @@ def _exit_with(pid: int) -> None:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: ours has ended and its pid been reused
+    except (ProcessLookupError, PermissionError):  # gone; or its pid is someone else's now
         return False
     return True
