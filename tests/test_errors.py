@@ -13,7 +13,7 @@ from sqlalchemy import Engine, inspect
 
 import redline
 from handclock import Clock
-from redline import CheckResult, Config, FetchConfig, Redline, checking, errors
+from redline import CheckResult, Config, FetchConfig, Redline, errors, workers
 from redline.demo import FIRST_EDITION, render_page
 from redline.errors import ErrorKind, FetchError, RedlineError
 from redline.extract import extract_article
@@ -115,7 +115,7 @@ def checked(database_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) ->
             raise KeyError("parser exploded")
         return extract(html, url, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("redline.checking.extract_article", extract_with_a_bug)
+    monkeypatch.setattr("redline.workers.extract_article", extract_with_a_bug)
     config = Config(fetch=FetchConfig(per_host_delay=0, max_bytes=10_000))
     transport = httpx.MockTransport(respond)
     with Redline.open(
@@ -129,8 +129,8 @@ def check_all(opened: Redline) -> list[CheckResult]:
     """Check every article, a few at a time: extraction stays in process, patched."""
     ids = [article.id for article in opened.articles()]
     results: list[CheckResult] = []
-    for start in range(0, len(ids), checking.INLINE_EXTRACTIONS):
-        results += opened.check(ids[start : start + checking.INLINE_EXTRACTIONS]).results
+    for start in range(0, len(ids), workers.INLINE_EXTRACTIONS):
+        results += opened.check(ids[start : start + workers.INLINE_EXTRACTIONS]).results
     return results
 
 

@@ -303,7 +303,7 @@ def test_a_bug_in_extraction_is_a_recorded_error_not_a_crash(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr("redline.checking.extract_article", broken)
+    monkeypatch.setattr("redline.workers.extract_article", broken)
     redline.add([newsroom.url])
     (result,) = redline.check().results
     assert result.outcome is CheckOutcome.ERROR

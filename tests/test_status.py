@@ -117,3 +117,13 @@ def test_an_error_that_only_reads_like_no_article_is_no_extraction_failure(
 
     assert (health.errors, health.extraction_errors) == (3, 0)
     assert health.alarms[0] == "100% of checks failed"
+
+
+def test_a_page_a_limit_stopped_the_extractor_on_counts_as_an_extraction_failure(
+    database_url: str,
+) -> None:
+    kinds = [ErrorKind.TOO_COMPLEX, ErrorKind.EXTRACTION_TIMEOUT, ErrorKind.WORKER_CRASHED]
+    health = failed_checks(database_url, [("stopped", kind) for kind in kinds])
+
+    assert (health.errors, health.extraction_errors) == (3, 3)
+    assert health.alarms[0].startswith("extraction failing: 3 of 3 checks found no article")

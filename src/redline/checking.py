@@ -11,64 +11,27 @@ fetches are cancelled, and nothing half-done is written.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .config import Config
 from .errors import ErrorKind, ExtractionError, FetchError, RedlineError
-from .extract import extract_article
 from .fetch import Fetcher
 from .model import Article, CheckResult, ExtractedArticle, NextCheck, Observation
 from .reextract import capture_html
 from .schedule import plan_next_check
 from .store import ArchiveStore, Planner, Store
+from .workers import ExtractionPool
 
-__all__ = ["CheckPass", "ExtractionPool"]
+__all__ = ["CheckPass"]
 
 log = logging.getLogger("redline")
 
-INLINE_EXTRACTIONS = 8
-"""Passes of up to this many articles extract in-process: a pool costs more to start."""
-
 _STOP_POLL_SECONDS = 0.1
-
-
-class ExtractionPool:
-    """Runs extraction off the event loop, in worker processes once started."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-
-    def start(self) -> None:
-        """Start the worker processes (one per core) if they are not running."""
-        if self._pool is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["redline.extract"])
-            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=context)
-
-    @property
-    def executor(self) -> Executor | None:
-        """The worker processes, once started."""
-        return self._pool
-
-    async def extract(self, html: str, url: str, config: Config) -> ExtractedArticle:
-        work = functools.partial(extract_article, html, url, rules=config.sites)
-        if self._pool is None:
-            return work()
-        return await asyncio.get_running_loop().run_in_executor(self._pool, work)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
 
 
 @dataclass

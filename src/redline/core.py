@@ -24,7 +24,7 @@ from typing import BinaryIO, TypedDict, Unpack
 
 import httpx
 
-from .checking import INLINE_EXTRACTIONS, CheckPass, ExtractionPool
+from .checking import CheckPass
 from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
 from .errors import NotFoundError
@@ -50,6 +50,7 @@ from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_source
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
 from .urls import canonical_url
 from .warc import write_warc
+from .workers import INLINE_EXTRACTIONS, ExtractionPool
 
 __all__ = ["Redline", "World"]
 
@@ -375,8 +376,7 @@ class Redline:
         articles = self.store.articles(ids)
         captures = [self._archive.captures(article.id) for article in articles]
         every_page = [capture for pages in captures for capture in pages]
-        executor = self._extraction.executor
-        extractions = iter(extract_captures(every_page, self.config.sites, executor))
+        extractions = iter(extract_captures(every_page, self.config.sites, self._extraction))
         for article, pages in zip(articles, captures, strict=True):
             done = [next(extractions) for _ in pages]
             yield store_reextraction(self.store, article, pages, done, self._clock())

@@ -29,7 +29,10 @@ which may be reworded.
     │   ├── RedirectError          a redirect that cannot be followed (no Location, not http(s))
     │   │   └── TooManyRedirectsError  redirect loop or chain too long
     │   └── ConnectError           DNS, TCP or TLS failure
-    └── ExtractionError        the page holds no article text
+    └── ExtractionError        no article text could be taken from the page
+        ├── PageTooComplexError    more HTML elements than extraction takes on
+        ├── ExtractionTimeoutError extraction ran past the time limit per page
+        └── WorkerCrashedError     the extraction worker died on the page, twice
 """
 
 from __future__ import annotations
@@ -47,17 +50,20 @@ __all__ = [
     "EmptyBodyError",
     "ErrorKind",
     "ExtractionError",
+    "ExtractionTimeoutError",
     "FetchError",
     "FetchTimeoutError",
     "HTTPStatusError",
     "InvalidURLError",
     "NotFoundError",
+    "PageTooComplexError",
     "RedirectError",
     "RedlineError",
     "RetryLaterError",
     "StoreError",
     "TooLargeError",
     "TooManyRedirectsError",
+    "WorkerCrashedError",
 ]
 
 
@@ -87,6 +93,9 @@ class ErrorKind(enum.StrEnum):
     TOO_MANY_REDIRECTS = "too_many_redirects"
     CONNECT = "connect"
     NO_ARTICLE = "no_article"
+    TOO_COMPLEX = "too_complex"
+    EXTRACTION_TIMEOUT = "extraction_timeout"
+    WORKER_CRASHED = "worker_crashed"
     INTERNAL = "internal"
 
 
@@ -220,6 +229,28 @@ class ConnectError(FetchError):
 
 
 class ExtractionError(RedlineError):
-    """The page was fetched but holds no article text."""
+    """The page was fetched but no article text could be taken from it.
+
+    A bare ExtractionError: the page holds none. The subclasses name the limits
+    that keep one page from holding up a pass.
+    """
 
     kind = ErrorKind.NO_ARTICLE
+
+
+class PageTooComplexError(ExtractionError):
+    """The page has more HTML elements than extraction takes on (no article page comes near)."""
+
+    kind = ErrorKind.TOO_COMPLEX
+
+
+class ExtractionTimeoutError(ExtractionError):
+    """Extracting the page took longer than the time limit per page, and was stopped."""
+
+    kind = ErrorKind.EXTRACTION_TIMEOUT
+
+
+class WorkerCrashedError(ExtractionError):
+    """The worker process extracting the page died, and died again when it was tried alone."""
+
+    kind = ErrorKind.WORKER_CRASHED

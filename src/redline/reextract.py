@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +23,7 @@ from .errors import ExtractionError
 from .extract import ExtractedArticle, extract_article
 from .model import Article, Capture
 from .store import Store
+from .workers import ExtractionPool
 
 __all__ = [
     "Extraction",
@@ -74,13 +74,11 @@ Extraction = ExtractedArticle | ExtractionError
 
 
 def extract_captures(
-    captures: Sequence[Capture], rules: Sequence[SiteRule], executor: Executor | None = None
+    captures: Sequence[Capture], rules: Sequence[SiteRule], pool: ExtractionPool
 ) -> list[Extraction]:
-    """Extract every page again, in order; on ``executor``'s worker processes if given."""
-    work = functools.partial(_extract_or_error, rules=tuple(rules))
-    if executor is None:
-        return [work(capture) for capture in captures]
-    return list(executor.map(work, captures, chunksize=4))
+    """Extract every page again, in order; on ``pool``'s worker processes once started."""
+    rules = tuple(rules)
+    return pool.map([functools.partial(_extract_or_error, page, rules) for page in captures])
 
 
 def _extract_or_error(capture: Capture, rules: Sequence[SiteRule]) -> Extraction:

@@ -30,7 +30,7 @@ from ..model import ExtractedArticle
 from ._boilerplate import without_boilerplate
 from ._clean import remove_chrome
 from ._generic import generic_paragraphs
-from ._html import NO_ARTICLE, decode_html, parse_html
+from ._html import NO_ARTICLE, page_text, parse_html
 from ._metadata import read_metadata
 from ._site import apply_site_rule, site_paragraphs
 from ._text import normalize_text
@@ -42,7 +42,7 @@ __all__ = [
     "normalize_text",
 ]
 
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 """Changes whenever the output for the same HTML can change."""
 
 _MIN_ARTICLE_CHARS = 100  # of paragraph text, not counting white space or link texts
@@ -61,8 +61,9 @@ def extract_article(
 
     Raises:
         ExtractionError: the page holds no article text.
+        PageTooComplexError: the page has too many elements to extract in bounded time.
     """
-    text = decode_html(html)
+    text = page_text(html)  # bounded before the site rule's soup and the parse, both costly
     rule = _rule_for(url, rules)
     selections = apply_site_rule(text, rule) if rule else None
     tree = parse_html(selections.html if selections else text)

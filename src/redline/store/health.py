@@ -28,8 +28,18 @@ FAILING_RATE = 0.5  # of checks in the window
 MIN_CHECKS_FOR_ALARM = 3
 SHRINK_RATIO = 0.5  # a new version with under half the previous text
 REPEATED_FAILURES = 5  # consecutive failures that make an article "failing"
-# The errors of a page that yields no article: none found, or the extractor broke on it.
-_NO_ARTICLE = (ErrorKind.NO_ARTICLE.value, ErrorKind.INTERNAL.value)
+# The errors of a page that yields no article: none found, a limit stopped the extractor,
+# or it broke on the page.
+_NO_ARTICLE = tuple(
+    kind.value
+    for kind in (
+        ErrorKind.NO_ARTICLE,
+        ErrorKind.TOO_COMPLEX,
+        ErrorKind.EXTRACTION_TIMEOUT,
+        ErrorKind.WORKER_CRASHED,
+        ErrorKind.INTERNAL,
+    )
+)
 
 
 @dataclass(frozen=True)
