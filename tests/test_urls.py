@@ -32,7 +32,7 @@ def test_canonical_spelling(given: str, canonical: str) -> None:
         ("file:///etc/passwd", "unsupported URL scheme 'file'"),
         ("javascript:alert(1)", "not a valid URL"),
         ("http://", "no host name"),
-        ("http://exa mple.com/", "no host name"),
+        ("http://exa mple.com/", "white space"),
         ("http://example.com:99999/", "not a valid URL"),
         ("https://user:pw@example.com/", "credentials"),
     ],
