@@ -144,9 +144,10 @@ class _Brotli:
                 raise FetchError(f"the br response body is corrupt: {exc}") from None
             if piece:
                 yield piece
-            if self._decompressor.can_accept_more_data():
+            # a full piece: the decompressor may hold more output, to take before more input
+            if self._decompressor.can_accept_more_data() and len(piece) < _PIECE:
                 return
-            data = b""  # the decompressor holds more output: take it before more input
+            data = b""
 
     def finish(self) -> None:
         if not self._decompressor.is_finished():
@@ -200,8 +201,9 @@ async def read_capped(response: httpx.Response, limit: int) -> CappedBody:
                 body += piece[: limit - len(body)]
                 return CappedBody(bytes(body), over=True)
             body += piece
-    for layer in layers:
-        layer.finish()
+    if wire:  # an empty body is empty in any encoding: the caller says so
+        for layer in layers:
+            layer.finish()
     return CappedBody(bytes(body), over=False)
 
 
