@@ -101,7 +101,11 @@ class Answer:
     body: bytes
 
     def response(self) -> httpx.Response:
-        return httpx.Response(self.status, headers=self.headers, content=self.body)
+        headers = [
+            (name.encode(), value if isinstance(value, bytes) else value.encode())
+            for name, value in self.headers.items()
+        ]
+        return httpx.Response(self.status, headers=headers, content=self.body)
 
 
 @st.composite

@@ -347,8 +347,10 @@ async def _poll(
         wait = exc.retry_after if isinstance(exc, FetchError) else None  # 429/503 Retry-After
         return _failed(store, source, now, schedule, str(exc), wait)
     except Exception as exc:  # a bug on one odd feed must not end the whole pass
-        log.exception("polling source %s failed", source.name)
-        return _failed(store, source, now, schedule, f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        log.error("polling source %s failed: %s", source.name, error)  # one line; then:
+        log.debug("polling source %s failed", source.name, exc_info=exc)  # the traceback
+        return _failed(store, source, now, schedule, error)
     added = store.record_success(
         source.name,
         polled_at=now,

@@ -2,11 +2,13 @@
 
 A :class:`Fetcher` owns one :class:`httpx.AsyncClient` and turns a URL into a
 :class:`Page` (decoded HTML plus the HTTP metadata the store keeps), or raises
-one of the :class:`~redline.errors.FetchError` subclasses. Every ``[fetch]``
-limit is enforced here: a time limit on the whole request, a size cap checked
-while the body streams, a redirect limit, a refusal to contact private
-networks, and politeness: per-host limits and ``Retry-After``
-(:mod:`._politeness`) and robots.txt (:mod:`._robots`).
+one of the :class:`~redline.errors.FetchError` subclasses, and nothing else
+whatever the server or the layers below do. Every ``[fetch]`` limit is
+enforced here: a time limit on the whole request, a size cap checked while the
+body streams and while it is decompressed (:mod:`._decoding`), a redirect limit
+(each target checked as :func:`redline.urls.checked_url` checks URLs that
+enter), a refusal to contact private networks, and politeness: per-host limits
+and ``Retry-After`` (:mod:`._politeness`) and robots.txt (:mod:`._robots`).
 
 Each HTTP request, every redirect hop and each robots.txt included, goes
 through one gate (:meth:`Fetcher._exchange`): the address guard, then the
