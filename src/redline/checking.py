@@ -6,6 +6,14 @@ process pool sized to the cores once a pass is big enough to pay for it; each
 result is recorded in its own transaction as soon as it is known. A pass can
 be stopped: workers finish no new article after ``stop`` is set, in-flight
 fetches are cancelled, and nothing half-done is written.
+
+Nothing one article does ends the pass. Any failure checking it (fetching,
+extracting, comparing, recording) is its ``error`` outcome, with its kind
+(``internal`` for an exception redline did not raise on purpose), recorded
+in the check log and backed off like any failed check. If recording what the
+check saw fails, a bare error check is recorded instead; if even that fails,
+the failure is logged and the pass goes on. An internal failure is logged in
+one line; its traceback at the debug level.
 """
 
 from __future__ import annotations
@@ -72,9 +80,9 @@ class CheckPass:
 
     async def _work(self, queue: Iterator[Article], results: list[CheckResult]) -> None:
         for article in queue:
-            seen = await self._observe(article)
-            policy = self.config.versions
-            result = self.store.record_check(article.id, seen, self._planner(seen), policy)
+            result = self._record(article, await self._observe(article))
+            if result is None:
+                continue
             log.info("checked %s: %s", article.url, result.error or result.outcome.value)
             results.append(result)
             if self.on_result is not None:
@@ -84,11 +92,34 @@ class CheckPass:
         """Fetch and extract one article; every failure becomes an error observation."""
         started, checked_at = time.monotonic(), self.clock()
         try:
-            page = await self.fetcher.fetch(
-                article.url, etag=article.etag, last_modified=article.last_modified
-            )
+            return await self._fetch_and_extract(article, started, checked_at)
         except RedlineError as exc:
             return _failed_fetch(exc, checked_at, time.monotonic() - started)
+        except Exception as exc:  # a bug met on one odd page must not end the whole pass
+            failed = Observation(checked_at, time.monotonic() - started)
+            return _internal_failure(failed, "checking", article.url, exc)
+
+    def _record(self, article: Article, seen: Observation) -> CheckResult | None:
+        """Record ``seen``; if that fails, a bare error check; if that fails too, None."""
+        plan = self._planner(seen)
+        try:
+            return self.store.record_check(article.id, seen, plan, self.config.versions)
+        except Exception as exc:  # one odd row (a value the database refuses, ...)
+            bare = Observation(seen.checked_at, seen.duration, http_status=seen.http_status)
+            bare = _internal_failure(bare, "recording the check", article.url, exc)
+        try:
+            return self.store.record_check(article.id, bare, plan, self.config.versions)
+        except Exception as exc:  # the database itself: the next pass tries again
+            log.error("could not record the check of %s: %s", article.url, _one_line(exc))
+            log.debug("recording the check of %s failed", article.url, exc_info=exc)
+            return None
+
+    async def _fetch_and_extract(
+        self, article: Article, started: float, checked_at: datetime
+    ) -> Observation:
+        page = await self.fetcher.fetch(
+            article.url, etag=article.etag, last_modified=article.last_modified
+        )
         seen = Observation(
             checked_at=checked_at,
             duration=page.elapsed,
@@ -104,10 +135,8 @@ class CheckPass:
             extracted = await self.extraction.extract(page.text, page.final_url, self.config)
         except ExtractionError as exc:
             return replace(seen, error=str(exc), error_kind=exc.kind)
-        except Exception as exc:  # a bug on one odd page must not end the whole pass
-            log.exception("extracting %s failed", page.final_url)
-            error = f"extraction failed: {type(exc).__name__}: {exc}"
-            return replace(seen, error=error, error_kind=ErrorKind.INTERNAL)
+        except Exception as exc:  # a bug on one odd page: what the fetch saw is kept
+            return _internal_failure(seen, "extraction", page.final_url, exc)
         return replace(
             seen,
             duration=time.monotonic() - started,
@@ -136,8 +165,9 @@ class CheckPass:
             again = await self.extraction.extract(capture_html(capture), capture.url, self.config)
         except ExtractionError:
             return None
-        except Exception:  # compare with the stored text, as without an archived page
-            log.exception("re-extracting the stored page of %s failed", capture.url)
+        except Exception as exc:  # compare with the stored text, as without an archived page
+            log.warning("re-extracting the stored page of %s failed: %s", capture.url, exc)
+            log.debug("re-extracting %s failed", capture.url, exc_info=exc)
             return None
         return capture.version, again
 
@@ -160,6 +190,24 @@ def _failed_fetch(exc: RedlineError, checked_at: datetime, duration: float) -> O
     if not isinstance(exc, FetchError):  # an InvalidURLError: nothing was asked of the server
         return failed
     return replace(failed, http_status=exc.status, retry_after=exc.retry_after)
+
+
+def _internal_failure(seen: Observation, stage: str, url: str, exc: Exception) -> Observation:
+    """``seen``, failed by an exception redline did not raise on purpose while at ``stage``."""
+    error = f"{stage} failed: {type(exc).__name__}: {_one_line(exc)}"
+    log.error("checking %s: %s", url, error)
+    log.debug("checking %s: %s failed", url, stage, exc_info=exc)
+    return replace(seen, error=error, error_kind=ErrorKind.INTERNAL)
+
+
+def _one_line(exc: Exception) -> str:
+    """The exception's message as a short line of printable text, as the check log keeps it.
+
+    Its first line only (a database error goes on with the SQL), control
+    characters dropped (PostgreSQL refuses a NUL), at most 500 characters.
+    """
+    lines = str(exc).strip().splitlines() or [""]
+    return "".join(ch for ch in lines[0] if ch.isprintable())[:500]
 
 
 def _not_before_retry_after(planned: NextCheck, seen: Observation) -> NextCheck:

@@ -10,8 +10,10 @@ half-written — and the service returns.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -65,17 +67,33 @@ def _spread_window(redline: Redline, now: datetime) -> timedelta:
 
 
 def _tick(redline: Redline, stop: threading.Event) -> None:
+    """Poll the due sources, then check a batch of due articles; neither failure ends the service.
+
+    A failure of either is logged and the next tick tries again: a pass
+    records each article's own failures itself (see checking), so what
+    reaches here is the database or a bug, logged in one line and, at the
+    debug level, with its traceback.
+    """
     if stop.is_set():
         return
-    try:
+    with _logged_failure("polling sources"):
         for polled in redline.poll_sources():
             log.info("polled source %s: %s", polled.source, polled.error or f"{polled.added} new")
+    with _logged_failure("check pass"):
         limit = redline.config.fetch.concurrency * BATCHES_PER_TICK
         summary = redline.check(limit=limit, stop=stop)
+        if summary.results:
+            log.info("checked %d articles", len(summary.results))
+
+
+@contextlib.contextmanager
+def _logged_failure(what: str) -> Iterator[None]:
+    try:
+        yield
     except AlreadyRunningError as exc:
         log.info("%s; waiting for it", exc)
     except RedlineError as exc:
-        log.error("check pass failed: %s", exc)
-    else:
-        if summary.results:
-            log.info("checked %d articles", len(summary.results))
+        log.error("%s failed: %s", what, exc)
+    except Exception as exc:  # a bug must not stop the service: the next tick tries again
+        log.error("%s failed: %s: %s", what, type(exc).__name__, exc)
+        log.debug("%s failed", what, exc_info=exc)

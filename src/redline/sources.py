@@ -56,7 +56,6 @@ __all__ = [
 log = logging.getLogger("redline")
 
 MAX_NAME_LENGTH = 200  # the sources.name and articles.source columns
-MAX_URL_LENGTH = 2048  # the articles.url column: a longer entry link is skipped
 MAX_FRESHNESS = timedelta(hours=6)
 """The longest a feed's caching headers can put its next poll off."""
 MAX_BACKOFF = timedelta(days=1)
@@ -114,12 +113,10 @@ def add_source(
 
     Raises :class:`ConfigError` for a bad name or pattern, or a name taken by
     a source with another feed or other filters, and :class:`InvalidURLError`
-    for a feed URL that is not http(s).
+    for a feed URL redline cannot fetch (see :mod:`redline.urls`).
     """
     name = _checked_name(name)
     feed_url = canonical_url(feed_url)
-    if len(feed_url) > MAX_URL_LENGTH:
-        raise InvalidURLError(f"feed URL is longer than {MAX_URL_LENGTH} characters")
     FeedFilter.compile(include, exclude)
     return store.add(name, feed_url, include=include or None, exclude=exclude or None, now=now)
 
@@ -196,10 +193,9 @@ def _trackable(candidate: object) -> str | None:
     if not isinstance(candidate, str):
         return None
     try:
-        url = canonical_url(candidate)
-    except InvalidURLError:
+        return canonical_url(candidate)
+    except InvalidURLError:  # a link redline could not fetch is skipped, not the feed
         return None
-    return url if len(url) <= MAX_URL_LENGTH else None
 
 
 # Scheduling
@@ -351,8 +347,10 @@ async def _poll(
         wait = exc.retry_after if isinstance(exc, FetchError) else None  # 429/503 Retry-After
         return _failed(store, source, now, schedule, str(exc), wait)
     except Exception as exc:  # a bug on one odd feed must not end the whole pass
-        log.exception("polling source %s failed", source.name)
-        return _failed(store, source, now, schedule, f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        log.error("polling source %s failed: %s", source.name, error)  # one line; then:
+        log.debug("polling source %s failed", source.name, exc_info=exc)  # the traceback
+        return _failed(store, source, now, schedule, error)
     added = store.record_success(
         source.name,
         polled_at=now,

@@ -5,6 +5,7 @@ cap, redirects, the address guard (no private networks, no DNS rebinding),
 per-host politeness, ``Retry-After`` and robots.txt. Its private modules:
 
 - ``_fetcher``: the Fetcher and its Page;
+- ``_decoding``: response bodies decompressed within the size cap;
 - ``_netguard``: the address guard and the network backend that connects only
   to the addresses it checked;
 - ``_politeness``: per-host concurrency, delays and cool-downs;

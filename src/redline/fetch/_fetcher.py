@@ -2,11 +2,13 @@
 
 A :class:`Fetcher` owns one :class:`httpx.AsyncClient` and turns a URL into a
 :class:`Page` (decoded HTML plus the HTTP metadata the store keeps), or raises
-one of the :class:`~redline.errors.FetchError` subclasses. Every ``[fetch]``
-limit is enforced here: a time limit on the whole request, a size cap checked
-while the body streams, a redirect limit, a refusal to contact private
-networks, and politeness: per-host limits and ``Retry-After``
-(:mod:`._politeness`) and robots.txt (:mod:`._robots`).
+one of the :class:`~redline.errors.FetchError` subclasses, and nothing else
+whatever the server or the layers below do. Every ``[fetch]`` limit is
+enforced here: a time limit on the whole request, a size cap checked while the
+body streams and while it is decompressed (:mod:`._decoding`), a redirect limit
+(each target checked as :func:`redline.urls.checked_url` checks URLs that
+enter), a refusal to contact private networks, and politeness: per-host limits
+and ``Retry-After`` (:mod:`._politeness`) and robots.txt (:mod:`._robots`).
 
 Each HTTP request, every redirect hop and each robots.txt included, goes
 through one gate (:meth:`Fetcher._exchange`): the address guard, then the
@@ -36,6 +38,7 @@ import http.cookiejar
 import logging
 import ssl
 import time
+import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -56,11 +59,14 @@ from ..errors import (
     HTTPStatusError,
     InvalidURLError,
     RedirectError,
+    RedlineError,
     TooLargeError,
     TooManyRedirectsError,
 )
 from ..model import Monotonic, Sleep
+from ..urls import checked_url
 from . import _robots
+from ._decoding import ACCEPT_ENCODING, read_capped
 from ._netguard import AddressGuard, Resolver, guarded_transport
 from ._politeness import HostLimiter, retry_after
 
@@ -73,6 +79,8 @@ _T = TypeVar("_T")
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _HTML_STARTS = (b"<!doctype html", b"<html")
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+# The widths of the columns that keep a page's validators: a longer one is not kept.
+_MAX_ETAG, _MAX_LAST_MODIFIED = 1024, 128
 # What an archived page keeps of its response: enough to decode it again and to
 # replay it (WARC); not cookies, and not the transfer or content encoding,
 # which no longer apply to the decoded body.
@@ -232,8 +240,13 @@ class Fetcher:
             transport=self._transport or guarded_transport(self._guard, _tls_context()),
             follow_redirects=False,
             timeout=self._config.timeout,
-            headers={"User-Agent": self._config.user_agent, "Accept": _ACCEPT},
+            headers={
+                "User-Agent": self._config.user_agent,
+                "Accept": _ACCEPT,
+                "Accept-Encoding": ACCEPT_ENCODING,  # what _decoding decodes, within the cap
+            },
             cookies=_cookieless_jar(),
+            event_hooks={"response": [_check_redirect_location]},
         )
         return self
 
@@ -248,9 +261,10 @@ class Fetcher:
         """Fetch ``url``, conditionally if ``etag`` or ``last_modified`` is given.
 
         Returns a 304 :class:`Page` when the server says the page is unchanged.
-        Raises :class:`InvalidURLError` for a URL that is not http(s), and a
-        :class:`FetchError` subclass, its ``url`` set to ``url``, for everything
-        that can go wrong after, including a page robots.txt disallows
+        Raises :class:`InvalidURLError` for a URL redline cannot fetch (see
+        :mod:`redline.urls`), and a :class:`FetchError` subclass, its ``url``
+        set to ``url``, for everything that can go wrong after (no other
+        exception leaves), including a page robots.txt disallows
         (:class:`DisallowedError`: it is never requested) and a host that asked
         us to wait (:class:`RetryLaterError`: ``retry_after`` says how long).
         """
@@ -292,7 +306,7 @@ class Fetcher:
         validators: _Validators,
         accept: str,
     ) -> Page:
-        target = _parse_url(url)
+        target = httpx.URL(checked_url(url))
         if self._client is None:
             raise RuntimeError("use the Fetcher in 'async with' before fetching")
         with _noted(url=url), _translated_errors(self._config.timeout):
@@ -344,7 +358,7 @@ class Fetcher:
                 next_target = response.next_request.url
             if len(sent) > self._config.max_redirects:
                 raise TooManyRedirectsError(f"more than {self._config.max_redirects} redirects")
-            target = _checked_redirect(response.status_code, next_target)
+            target = next_target  # checked as it arrived: _check_redirect_location
 
     @contextlib.asynccontextmanager
     async def _exchange(
@@ -353,7 +367,7 @@ class Fetcher:
         """One request, once the address guard, robots.txt and the host's turn allow it."""
         assert self._client is not None
         await self._refuse_blocked_address(target)
-        host = target.host
+        host = _host(target)
         with limit.stopped():
             if obey_robots:
                 await self._refuse_disallowed(target)
@@ -375,7 +389,7 @@ class Fetcher:
         if rules is None:
             return
         if delay := rules.crawl_delay(self._agent):  # when longer than per_host_delay
-            self._limiter.slow_down(url.host, delay)
+            self._limiter.slow_down(_host(url), delay)
         if not rules.can_fetch(str(url), self._agent):
             raise DisallowedError(f"disallowed by {where} for {self._agent}")
 
@@ -404,7 +418,7 @@ class Fetcher:
         The connection checks again (see _netguard); checking here first names the URL.
         """
         if not self._guard.allow_private_networks:
-            await self._guard.addresses(url.host, refusing=f"fetch {url}")
+            await self._guard.addresses(_host(url), refusing=f"fetch {url}")
 
     async def _read_page(
         self, url: str, response: httpx.Response, validators: _Validators, limit: _TimeLimit
@@ -422,23 +436,22 @@ class Fetcher:
         return _page(url, response, body, text, encoding, limit)
 
     async def _read_capped_body(self, response: httpx.Response) -> bytes:
-        """Read the body, giving up as soon as it is known to exceed ``max_bytes``."""
+        """Read the body, giving up as soon as it is known to exceed ``max_bytes``.
+
+        The cap holds for the body as sent and as decoded (see _decoding).
+        """
         limit = self._config.max_bytes
         declared = _declared_length(response)
         if declared is not None and declared > limit:
             raise TooLargeError(
                 f"response body is {declared} bytes, over [fetch] max_bytes = {limit}"
             )
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise TooLargeError(f"response body is over [fetch] max_bytes = {limit}")
-            chunks.append(chunk)
-        if size == 0:
+        body = await read_capped(response, limit)
+        if body.over:
+            raise TooLargeError(f"response body is over [fetch] max_bytes = {limit}")
+        if not body.data:
             raise EmptyBodyError("empty response body", status=response.status_code)
-        return b"".join(chunks)
+        return body.data
 
 
 async def _read_robots(response: httpx.Response) -> tuple[int, bytes]:
@@ -448,15 +461,10 @@ async def _read_robots(response: httpx.Response) -> tuple[int, bytes]:
     """
     if not response.is_success:
         return response.status_code, b""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > _robots.MAX_BYTES:
-            body = b"".join(chunks)[: _robots.MAX_BYTES]
-            return response.status_code, body[: body.rfind(b"\n") + 1]
-    return response.status_code, b"".join(chunks)
+    body = await read_capped(response, _robots.MAX_BYTES)
+    if body.over:
+        return response.status_code, body.data[: body.data.rfind(b"\n") + 1]
+    return response.status_code, body.data
 
 
 def _not_modified_page(
@@ -467,8 +475,10 @@ def _not_modified_page(
         url=url,
         final_url=str(response.url),
         status=304,
-        etag=response.headers.get("ETag", validators.etag),
-        last_modified=response.headers.get("Last-Modified", validators.last_modified),
+        etag=_validator(response, "ETag", _MAX_ETAG) or validators.etag,
+        last_modified=(
+            _validator(response, "Last-Modified", _MAX_LAST_MODIFIED) or validators.last_modified
+        ),
         content_type=None,
         body=b"",
         text="",
@@ -490,8 +500,8 @@ def _page(
         url=url,
         final_url=str(response.url),
         status=response.status_code,
-        etag=response.headers.get("ETag"),
-        last_modified=response.headers.get("Last-Modified"),
+        etag=_validator(response, "ETag", _MAX_ETAG),
+        last_modified=_validator(response, "Last-Modified", _MAX_LAST_MODIFIED),
         content_type=_media_type(response),
         body=body,
         text=text,
@@ -509,6 +519,14 @@ def _tls_context() -> ssl.SSLContext:
     It trusts what httpx trusts by default: certifi's certificate bundle.
     """
     return ssl.create_default_context(cafile=certifi.where())
+
+
+def _validator(response: httpx.Response, name: str, longest: int) -> str | None:
+    """The validator header ``name``, if it can be sent back and kept (``longest``)."""
+    value: str | None = response.headers.get(name)
+    if value is None or len(value) > longest or not _is_header_safe(value):
+        return None
+    return value
 
 
 def _archived_headers(response: httpx.Response) -> tuple[tuple[str, str], ...]:
@@ -534,39 +552,62 @@ def _noted(*, url: str | None = None, status: int | None = None) -> Iterator[Non
 
 @contextlib.contextmanager
 def _translated_errors(timeout: float) -> Iterator[None]:
-    """Turn timeouts and httpx's exceptions into redline's FetchError tree."""
+    """Let only redline's FetchErrors out: translate whatever else the request raised.
+
+    httpx's exceptions have their counterparts; anything else from below
+    (httpcore, anyio: an ExceptionGroup, an OverflowError, a UnicodeError...)
+    is a hostile or broken answer met on the way, a bare FetchError naming it.
+    """
     try:
         yield
-    except (TimeoutError, httpx.TimeoutException):
-        raise FetchTimeoutError(f"timed out after {timeout:g}s") from None
-    except httpx.TransportError as exc:
-        raise ConnectError(f"connection failed: {_one_line(exc)}") from exc
-    # only a redirect target can be invalid by now; httpx decodes its host's IDNA
-    # labels (xn--...) as it builds the next request, and idna's errors are UnicodeErrors
-    except (httpx.InvalidURL, UnicodeError) as exc:
-        raise RedirectError(f"invalid redirect: {_one_line(exc)}") from exc
-    except httpx.HTTPError as exc:
-        raise FetchError(_one_line(exc)) from exc
+    except RedlineError:
+        raise
+    except Exception as exc:
+        innermost = _innermost(exc)
+        if isinstance(innermost, RedlineError):  # raised below a task group: the guard's
+            raise innermost from None
+        raise _translated(innermost, timeout) from exc
 
 
-def _parse_url(url: str) -> httpx.URL:
+def _innermost(exc: BaseException) -> BaseException:
+    """The first exception an ExceptionGroup (anyio's task groups raise them) holds."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _translated(exc: BaseException, timeout: float) -> FetchError:
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return FetchTimeoutError(f"timed out after {timeout:g}s")
+    if isinstance(exc, httpx.TransportError):
+        return ConnectError(f"connection failed: {_one_line(exc)}")
+    if isinstance(exc, httpx.HTTPError | httpx.InvalidURL):
+        return FetchError(_one_line(exc))
+    log.debug("the request failed with %s", type(exc).__name__, exc_info=exc)
+    return FetchError(f"the request failed: {type(exc).__name__}: {_one_line(exc)}")
+
+
+async def _check_redirect_location(response: httpx.Response) -> None:
+    """Refuse a redirect to a URL redline would not fetch, before httpx builds the request.
+
+    A response hook, so it runs before httpx parses the Location itself (which
+    fails on some URLs, and lets others through, such as a port past 65535);
+    the Location is replaced by the URL checked, its host IDNA-encoded.
+    """
+    if not response.has_redirect_location:
+        return
     try:
-        parsed = httpx.URL(url)
-        host = parsed.host  # decodes IDNA labels (xn--...): idna's errors are UnicodeErrors
-    except (httpx.InvalidURL, UnicodeError) as exc:
-        raise InvalidURLError(f"not a valid URL: {url!r} ({_one_line(exc)})") from None
-    if parsed.scheme not in ("http", "https") or not host:
-        raise InvalidURLError(f"not an http(s) URL: {url!r}")
-    return parsed
-
-
-def _checked_redirect(status: int, target: httpx.URL) -> httpx.URL:
-    """The URL a redirect leads to, refused unless it is http(s)."""
-    if target.scheme not in ("http", "https"):
+        target = urllib.parse.urljoin(str(response.request.url), response.headers["Location"])
+        response.headers["Location"] = checked_url(target)
+    except (InvalidURLError, ValueError) as exc:  # urljoin: ValueError on a bad IPv6 literal
         raise RedirectError(
-            f"refusing to follow a redirect to {target}: not an http(s) URL", status=status
-        )
-    return target
+            f"refusing to follow a redirect: {_one_line(exc)}", status=response.status_code
+        ) from None
+
+
+def _host(url: httpx.URL) -> str:
+    """The host as it is resolved and connected to: IDNA-encoded, not decoded as ``url.host``."""
+    return url.raw_host.decode("ascii")
 
 
 def _refuse_error_status(response: httpx.Response) -> None:
@@ -617,6 +658,6 @@ def _is_header_safe(value: str) -> bool:
     return value.isascii() and value.isprintable()
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0] if lines else type(exc).__name__

@@ -9,6 +9,23 @@ time (DNS rebinding) would get through. So the transport :func:`guarded_transpor
 builds connects through :class:`GuardedBackend`, which resolves once, checks,
 and connects to exactly the addresses it checked; TLS still verifies the
 certificate against the host name (httpcore passes it as the server name).
+
+IPv6 addresses that carry an IPv4 address are judged by it, or refused whole
+where it cannot be trusted (:func:`blocked_kind`):
+
+- IPv4-mapped ``::ffff:a.b.c.d`` and NAT64 ``64:ff9b::a.b.c.d`` (RFC 6052's
+  well-known prefix, which DNS64 resolvers answer with on IPv6-only networks)
+  reach that IPv4 address: they are allowed if it is public.
+- The local-use NAT64 prefix ``64:ff9b:1::/48`` (RFC 8215) is refused: where
+  its IPv4 address sits depends on the operator's prefix length, and a
+  local-use translator is the local network's by definition.
+- 6to4 ``2002::/16`` is refused: it is deprecated (RFC 7526) and unused by
+  public sites, and its traffic goes through relays to the IPv4 address
+  inside, which redline would have to trust to refuse a private one.
+- Teredo ``2001::/32`` is refused: the client's IPv4 address inside is
+  obfuscated and the server's is a relay's; nothing public is served there.
+- IPv4-compatible ``::a.b.c.d`` (deprecated by RFC 4291) is refused, like the
+  rest of ``::/8``, which is reserved.
 """
 
 from __future__ import annotations
@@ -39,6 +56,14 @@ _BLOCKED_KINDS = (
     ("is_multicast", "a multicast"),
     ("is_reserved", "a reserved"),
     ("is_private", "a private"),
+)
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# IPv6 prefixes refused whatever IPv4 address they carry (see the module docstring).
+_WRAPPING_PREFIXES = (
+    (ipaddress.IPv6Network("64:ff9b:1::/48"), "a local-use NAT64"),
+    (ipaddress.IPv6Network("2002::/16"), "a 6to4"),
+    (ipaddress.IPv6Network("2001::/32"), "a Teredo"),
+    (ipaddress.IPv6Network("::/96"), "an IPv4-compatible"),
 )
 # httpx's own defaults (httpx.Limits()), which a pool built here must keep
 _MAX_CONNECTIONS, _MAX_KEEPALIVE, _KEEPALIVE_SECONDS = 100, 20, 5.0
@@ -141,12 +166,34 @@ def guarded_transport(guard: AddressGuard, tls: ssl.SSLContext) -> httpx.AsyncHT
 
 def blocked_kind(address: IPAddress) -> str | None:
     """What makes ``address`` off limits ("a loopback", ...), or None if it is public."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        reached = _reached_ipv4(address)
+        if reached is None:
+            return _wrapping_kind(address) or _kind(address)
+        address = reached
+    return _kind(address)
+
+
+def _kind(address: IPAddress) -> str | None:
     for attribute, kind in _BLOCKED_KINDS:
         if getattr(address, attribute):
             return kind
     return None if address.is_global else "a non-global"
+
+
+def _wrapping_kind(address: ipaddress.IPv6Address) -> str | None:
+    if address.is_loopback or address.is_unspecified:  # ::1 and :: are in ::/96 too
+        return None
+    return next((kind for prefix, kind in _WRAPPING_PREFIXES if address in prefix), None)
+
+
+def _reached_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv4-mapped or NAT64 address reaches, if it is one."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 async def resolve_with_getaddrinfo(host: str) -> list[str]:
