@@ -9,6 +9,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+from markup import WORD_JOINER, as_html, shown
 from redline.feeds import FeedChange, describe_change
 from redline.model import Version
 from redline.web import diffs
@@ -82,7 +83,16 @@ def test_hostile_text_in_a_feed_stays_text(archive: Served, path: str) -> None:
     html = "".join(element.text or "" for element in cast(list[etree._Element], found))
     assert "&lt;script&gt;" in html and "<script" not in html and "<img" not in html
     titles = "".join(cast(list[str], document.xpath("//*[local-name()='title']/text()")))
-    assert HOSTILE_TITLE in titles  # a title is plain text, escaped as XML
+    assert as_html(titles).elements == []  # a title is plain text that HTML cannot misread
+    assert HOSTILE_TITLE in titles.replace(WORD_JOINER, "")
+
+
+@pytest.mark.parametrize("kind", ["xml", "atom"])
+def test_a_hostile_headline_names_its_feed_as_text(archive: Served, kind: str) -> None:
+    feed = parsed(archive, f"/articles/{archive.ids.hostile}/feed.{kind}")
+    for detail in (feed.feed.title_detail, feed.feed.subtitle_detail):
+        assert as_html(detail.value).elements == [], detail
+        assert f"Changes to: {HOSTILE_TITLE}" in shown(detail.value, detail.type)
 
 
 def test_diffs_are_described_once_however_often_feeds_are_read(
