@@ -20,13 +20,18 @@ __all__ = ["db", "demo", "serve"]
 def serve(host: str, port: int, root_path: str) -> None:
     """Serve the archive on the web, read-only: articles, diffs, feeds, search, JSON API.
 
+    Feeds link to the archive at the config's [web] base_url (its public address behind
+    a proxy), else at the address each request came to.
+
     \b
     Example:
         redline serve --port 8000     # then open http://127.0.0.1:8000/
     """
     from ..web import serve as serve_web  # the web stack loads only for this command
 
-    serve_web(opener().database_url(), host=host, port=port, root_path=root_path)
+    found = opener()
+    base_url = found.config().web.base_url
+    serve_web(found.database_url(), host=host, port=port, root_path=root_path, base_url=base_url)
 
 
 @click.group()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import click
 
-from ..config import load_config
+from ..config import Config, load_config
 from ..errors import RedlineError
 from ..store.database import database_url
 
@@ -54,15 +54,19 @@ class Opener:
         self.database, self.config_path = database, config_path
         self._redline = redline
 
+    def config(self) -> Config:
+        """The settings ``--config`` names (the defaults without it)."""
+        return load_config(self.config_path)
+
     def database_url(self) -> str:
         """The SQLAlchemy URL of the database, for commands that do not need the library."""
-        return database_url(self.database or load_config(self.config_path).database)
+        return database_url(self.database or self.config().database)
 
     def __call__(self) -> Redline:
         if self._redline is None:
             from ..core import Redline
 
-            self._redline = Redline.open(self.database, load_config(self.config_path))
+            self._redline = Redline.open(self.database, self.config())
             click.get_current_context().call_on_close(self._redline.close)
         return self._redline
 
