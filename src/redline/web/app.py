@@ -179,7 +179,6 @@ def _error(
         )
         response = Response(page, status_code, media_type=HTML)
     response.headers.update(headers or {})
-    response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
     return response
 
 
@@ -194,4 +193,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("error serving %s", request.url.path, exc_info=exc)
-    return _error(request, 500, "Something went wrong on our side; it has been logged.")
+    response = _error(request, 500, "Something went wrong on our side; it has been logged.")
+    # Starlette answers a 500 outside every middleware, SecurityHeaders too
+    response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
+    return response

@@ -39,8 +39,12 @@ SECURITY_HEADERS = [
 ]
 
 
+_SECURITY_HEADER_NAMES = {name for name, _ in SECURITY_HEADERS}
+
+
 class SecurityHeaders:
-    """ASGI middleware adding the Content-Security-Policy and its companions to responses."""
+    """ASGI middleware giving every response the Content-Security-Policy and its companions,
+    each once: any the app set already are replaced."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,7 +56,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                kept = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() not in _SECURITY_HEADER_NAMES
+                ]
+                message["headers"] = [*kept, *SECURITY_HEADERS]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
