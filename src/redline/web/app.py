@@ -29,7 +29,7 @@ from ..store.database import open_engine, upgrade
 from ..store.queries import Archive
 from . import api, feeds, pages
 from .diffs import DiffCache
-from .http import SECURITY_HEADERS, SecurityHeaders
+from .http import SECURITY_HEADERS, AsciiQuery, SecurityHeaders
 from .rendering import HTML, render
 from .state import Web
 
@@ -71,7 +71,11 @@ def create_app(
             *api.routes,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(_RootPath, root_path=root_path), Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(AsciiQuery),
+            Middleware(_RootPath, root_path=root_path),
+            Middleware(SecurityHeaders),
+        ],
         exception_handlers={
             HTTPException: _http_error,
             NotFoundError: _not_found,
