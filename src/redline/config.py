@@ -161,9 +161,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def config_from_dict(data: Mapping[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key and type."""
-    _reject_unknown(
-        data, {"database", "fetch", "schedule", "versions", "sites", "web"}, "config"
-    )
+    _reject_unknown(data, {"database", "fetch", "schedule", "versions", "sites", "web"}, "config")
     database = data.get("database", {})
     _reject_unknown(database, {"url"}, "[database]")
     sites = data.get("sites", [])

@@ -152,7 +152,10 @@ class Redline:
         return [self.store.add_article(url, source=source, now=now) for url in canonical]
 
     def remove(self, ref: str | int) -> Article:
-        """Stop tracking an article and delete its versions; return what it was."""
+        """Stop tracking an article and delete its versions and checks; return what it was.
+
+        :meth:`stop` ends the checks but keeps the history.
+        """
         article = self.article(ref)
         self.store.remove_article(article.id)
         return article
@@ -338,6 +341,10 @@ class Redline:
     def resume(self, ref: str | int) -> Article:
         """Check a stopped article again, starting its schedule afresh."""
         return self.store.resume_article(self.article(ref).id, self._clock())
+
+    def stop(self, ref: str | int) -> Article:
+        """Check an article no more, keeping its history (:meth:`resume` undoes it)."""
+        return self.store.stop_article(self.article(ref).id)
 
     # The raw archive
 

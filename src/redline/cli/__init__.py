@@ -14,7 +14,7 @@ import click
 from .._version import __version__
 from ._admin import db, demo, serve
 from ._archive import export, reextract
-from ._articles import add, diff, extract, feed, list_articles, remove, resume, show
+from ._articles import add, diff, extract, feed, list_articles, remove, resume, show, stop
 from ._base import Opener, RedlineGroup
 from ._checking import check, run, status
 from ._sources import source
@@ -54,9 +54,9 @@ def cli(ctx: click.Context, database: str | None, config_path: str | None) -> No
         ctx.obj = Opener(database, config_path)
 
 
-for command in (add, remove, list_articles, check, status, resume, show, diff, feed, extract):
+for command in (add, remove, stop, list_articles, check, status, resume, show, diff, feed):
     cli.add_command(command)
-for command in (serve, db, run, demo, source, reextract, export):
+for command in (extract, serve, db, run, demo, source, reextract, export):
     cli.add_command(command)
 
 

@@ -1,4 +1,5 @@
-"""Tracking articles and showing them: add, remove, list, show, resume, diff, feed, extract."""
+"""Tracking articles and showing them: add, remove, stop, resume, list, show, diff, feed,
+extract."""
 
 from __future__ import annotations
 
@@ -23,12 +24,13 @@ from ..shapes import (
     VersionDiff,
 )
 from ..timefmt import format_time
-from ._base import json_option, pass_redline, print_json
+from ._base import fail, json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
     from ..core import Redline
+    from ..model import Article
 
-__all__ = ["add", "diff", "extract", "feed", "list_articles", "remove", "resume", "show"]
+__all__ = ["add", "diff", "extract", "feed", "list_articles", "remove", "resume", "show", "stop"]
 
 
 @click.command()
@@ -48,11 +50,42 @@ def add(redline: Redline, urls: tuple[str, ...], source: str | None) -> None:
 
 @click.command()
 @click.argument("article")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask first (scripts must say this).")
 @pass_redline
-def remove(redline: Redline, article: str) -> None:
-    """Stop tracking ARTICLE (a URL or id) and delete its versions."""
-    removed = redline.remove(article)
+def remove(redline: Redline, article: str, yes: bool) -> None:
+    """Stop tracking ARTICLE (a URL or id) and delete its versions and checks.
+
+    The history is gone for good, so on a terminal it asks first; anywhere else
+    (a script, cron) it does nothing without --yes. To stop checking an article
+    but keep its history, use 'redline stop'.
+    """
+    found = redline.article(article)
+    if not yes:
+        _confirm_removal(found)
+    removed = redline.remove(found.id)
     click.echo(f"removed {removed.id} {removed.url}")
+
+
+def _confirm_removal(article: Article) -> None:
+    """Ask on the terminal whether to delete ``article``'s history; refuse off a terminal."""
+    if not sys.stdin.isatty():
+        fail(f"removing article {article.id} deletes its history: pass --yes to remove it")
+    count = article.version_count
+    versions = f"its {count} version{'' if count == 1 else 's'}"
+    question = f"Remove article {article.id} ({article.url}) and {versions}?"
+    click.confirm(f"{question} This deletes its history.", default=False, abort=True)
+
+
+@click.command()
+@click.argument("article")
+@pass_redline
+def stop(redline: Redline, article: str) -> None:
+    """Stop checking ARTICLE (a URL or id) but keep its versions and history.
+
+    'redline resume' checks it again; 'redline remove' deletes it.
+    """
+    stopped = redline.stop(article)
+    click.echo(f"stopped {stopped.id} {stopped.url}: it won't be checked again")
 
 
 @click.command(name="list")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -22,7 +22,7 @@ from ..store.database import database_url
 if TYPE_CHECKING:
     from ..core import Redline
 
-__all__ = ["Opener", "RedlineGroup", "json_option", "pass_redline", "print_json"]
+__all__ = ["Opener", "RedlineGroup", "fail", "json_option", "pass_redline", "print_json"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,9 +36,13 @@ class RedlineGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (RedlineError, click.FileError) as exc:
-            message = exc.format_message() if isinstance(exc, click.FileError) else exc
-            click.echo(f"redline: error: {message}", err=True)
-            ctx.exit(2)
+            fail(exc.format_message() if isinstance(exc, click.FileError) else str(exc))
+
+
+def fail(message: str) -> NoReturn:
+    """End the command with ``message`` as one line on stderr and exit status 2."""
+    click.echo(f"redline: error: {message}", err=True)
+    click.get_current_context().exit(2)
 
 
 class Opener:
