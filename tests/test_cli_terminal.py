@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from redline.cli import cli
-from terminal import Terminal
+from terminal import Terminal, on_terminal
 from webarchive import HOSTILE_URL, fill
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A database for what does not depend on which kind it is (questions, colour)."""
+    return f"sqlite:///{tmp_path / 'redline.db'}"
+
+
+def redline(database: str, *args: str, input: str | None = None) -> Result:
+    """``redline --db DATABASE ARGS`` in process, ``input`` on its stdin (not a terminal)."""
+    return CliRunner().invoke(cli, ["--db", database, *args], input=input)
+
+
+@pytest.fixture
 def run(database_url: str) -> Run:
-    def invoke(*args: str, input: str | None = None) -> Result:
-        return CliRunner().invoke(cli, ["--db", database_url, *args], input=input)
-
-    return invoke
+    return functools.partial(redline, database_url)
 
 
-def article_ids(run: Run) -> list[int]:
-    return [article["id"] for article in json.loads(run("list", "--json").output)]
+def article_ids(database: str) -> list[int]:
+    return [article["id"] for article in json.loads(redline(database, "list", "--json").output)]
 
 
 def test_remove_off_a_terminal_needs_yes(database_url: str, run: Run) -> None:
@@ -35,18 +45,16 @@ def test_remove_off_a_terminal_needs_yes(database_url: str, run: Run) -> None:
         f"redline: error: removing article {ids.bridge} deletes its history: "
         "pass --yes to remove it\n"
     )
-    assert ids.bridge in article_ids(run)
+    assert ids.bridge in article_ids(database_url)
     assert run("remove", str(ids.bridge), "--yes").output.startswith(f"removed {ids.bridge} ")
     assert run("remove", "-y", str(ids.hostile)).exit_code == 0
-    assert article_ids(run) == [ids.stopped]
+    assert article_ids(database_url) == [ids.stopped]
 
 
 @pytest.mark.parametrize(("answer", "removed"), [("n", False), ("", False), ("y", True)])
-def test_remove_on_a_terminal_asks_first(
-    database_url: str, run: Run, answer: str, removed: bool
-) -> None:
-    ids = fill(database_url)
-    terminal = Terminal("--db", database_url, "remove", str(ids.bridge))
+def test_remove_on_a_terminal_asks_first(sqlite_url: str, answer: str, removed: bool) -> None:
+    ids = fill(sqlite_url)
+    terminal = Terminal("--db", sqlite_url, "remove", str(ids.bridge))
     asked = terminal.read_until("[y/N]")
     assert (
         f"Remove article {ids.bridge} (https://news.example/bridge) and its 3 versions? "
@@ -54,7 +62,7 @@ def test_remove_on_a_terminal_asks_first(
     ) in asked
     terminal.type(answer)
     assert terminal.finish() == (0 if removed else 1)
-    assert (ids.bridge not in article_ids(run)) is removed
+    assert (ids.bridge not in article_ids(sqlite_url)) is removed
 
 
 def test_stop_ends_the_checks_but_keeps_the_history(database_url: str, run: Run) -> None:
@@ -73,3 +81,47 @@ def test_stop_ends_the_checks_but_keeps_the_history(database_url: str, run: Run)
     assert run("resume", str(ids.bridge)).exit_code == 0
     assert json.loads(run("show", str(ids.bridge), "--json").output)["status"] == "active"
     assert "no article with id 99" in run("stop", "99").stderr
+
+
+ANSI = "\x1b["
+
+
+def test_a_diff_on_a_terminal_is_coloured_and_marked(sqlite_url: str) -> None:
+    ids = fill(sqlite_url)
+    status, shown = on_terminal("--db", sqlite_url, "diff", str(ids.bridge), "--from", "0")
+    assert status == 0
+    assert "\x1b[31m[-410-]\x1b[0m\x1b[32m{+420+}\x1b[0m" in shown
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "coloured"),
+    [
+        ((), {"NO_COLOR": "1"}, False),
+        ((), {"NO_COLOR": ""}, True),  # set but empty: no-color.org says it does not count
+        (("--color", "never"), {}, False),
+        (("--color", "always"), {"NO_COLOR": "1"}, True),  # the command line wins
+        (("--colour", "auto"), {"NO_COLOR": "yes"}, False),
+    ],
+)
+def test_colour_on_a_terminal_is_the_users_choice(
+    sqlite_url: str, options: tuple[str, ...], env: dict[str, str], coloured: bool
+) -> None:
+    bridge = str(fill(sqlite_url).bridge)
+    status, shown = on_terminal(
+        "--db", sqlite_url, *options, "diff", bridge, "--from", "0", env=env
+    )
+    assert status == 0 and "[-410-]" in shown and "{+420+}" in shown
+    assert (ANSI in shown) is coloured
+    status, shown = on_terminal("--db", sqlite_url, *options, "list", env=env)
+    assert status == 0 and "news.example/bridge" in shown and (ANSI in shown) is coloured
+
+
+@pytest.mark.parametrize(
+    ("color", "coloured"), [("always", True), ("never", False), ("auto", False)]
+)
+def test_colour_off_a_terminal_only_when_asked(sqlite_url: str, color: str, coloured: bool) -> None:
+    ids = fill(sqlite_url)
+    text = redline(sqlite_url, "--color", color, "diff", str(ids.bridge), "--from", "0").output
+    assert "[-" in text and "{+" in text and (ANSI in text) is coloured
+    assert (ANSI in redline(sqlite_url, "--color", color, "list").output) is coloured
+    assert (ANSI in redline(sqlite_url, "--color", color, "status").output) is coloured

@@ -144,8 +144,9 @@ def render_html(
 def render_text(diff: ArticleDiff, *, color: bool, context: int | None = 1) -> str:
     """The diff for a terminal: "Title: ..." first, then the paragraphs, a blank line apart.
 
-    With `color`, deleted runs are red and inserted runs green (ANSI escapes); without, they
-    are marked `[-deleted-]` and `{+inserted+}` as in `git diff --word-diff`. Long unchanged
+    Deleted runs are marked `[-deleted-]` and inserted runs `{+inserted+}`, as in
+    `git diff --word-diff`; with `color` they are red and green too (ANSI escapes): colour
+    helps, and the marks survive copying and need no telling colours apart. Long unchanged
     stretches are shortened: only paragraphs with a change and `context` paragraphs either
     side are shown, each left-out run as a "…" line (`context=None` shows every paragraph).
     Control characters in article text are replaced, so a page cannot drive the terminal.
@@ -372,15 +373,16 @@ _INLINE_STYLES: Mapping[OpKind, str] = {
     "delete": ' style="background:#ffe6e6;color:#b30000;text-decoration:line-through"',
 }
 
-_ANSI_COLOURS: Mapping[OpKind, tuple[str, str]] = {
-    "insert": ("\x1b[32m", "\x1b[0m"),
-    "delete": ("\x1b[31m", "\x1b[0m"),
-}
-
 _WORD_DIFF_MARKERS: Mapping[OpKind, tuple[str, str]] = {
     "insert": ("{+", "+}"),
     "delete": ("[-", "-]"),
 }
+
+_ANSI_COLOURS: Mapping[OpKind, tuple[str, str]] = {
+    "insert": ("\x1b[32m{+", "+}\x1b[0m"),
+    "delete": ("\x1b[31m[-", "-]\x1b[0m"),
+}
+"""The word-diff markers, in green and red."""
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from ._base import opener
+from ._base import opener, wants_color
 
 __all__ = ["db", "demo", "serve"]
 
@@ -63,4 +64,6 @@ def demo(keep: str | None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="redline-demo-") as scratch:
         database = keep or str(Path(scratch) / "demo.db")
-        run_demo(click.echo, database=database, color=sys.stdout.isatty())
+        colour = wants_color(sys.stdout)
+        echo = functools.partial(click.echo, color=colour)  # click strips colour off a tty
+        run_demo(echo, database=database, color=colour)

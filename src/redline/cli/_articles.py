@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from ..config import SiteRule, rule_toml, site_rule
@@ -24,7 +23,7 @@ from ..shapes import (
     VersionDiff,
 )
 from ..timefmt import format_time
-from ._base import fail, json_option, pass_redline, print_json
+from ._base import console, fail, json_option, pass_redline, print_json, wants_color
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -107,7 +106,7 @@ def list_articles(redline: Redline, as_json: bool) -> None:
             format_time(article.last_changed),
             f"{label}\n[dim]{article.url}[/dim]" if article.title else label,
         )
-    Console(soft_wrap=False).print(table)
+    console().print(table)
 
 
 @click.command()
@@ -165,7 +164,8 @@ def diff(
         click.echo(render_html(changes))
     else:
         click.echo(f"Version {old.number} → Version {new.number}")
-        click.echo(render_text(changes, color=sys.stdout.isatty()))
+        colour = wants_color(sys.stdout)
+        click.echo(render_text(changes, color=colour), color=colour)  # click strips it off a tty
 
 
 @click.command()

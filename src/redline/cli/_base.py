@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
+from rich.console import Console
 
 from ..config import Config, load_config
 from ..errors import RedlineError
@@ -22,7 +25,24 @@ from ..store.database import database_url
 if TYPE_CHECKING:
     from ..core import Redline
 
-__all__ = ["Opener", "RedlineGroup", "fail", "json_option", "pass_redline", "print_json"]
+__all__ = [
+    "COLOR_CHOICES",
+    "Opener",
+    "RedlineGroup",
+    "choose_color",
+    "console",
+    "fail",
+    "json_option",
+    "pass_redline",
+    "print_json",
+    "wants_color",
+]
+
+COLOR_CHOICES = ("auto", "always", "never")
+"""The root command's ``--color``: ``auto`` is colour on a terminal unless NO_COLOR is set."""
+
+_COLOR = "redline.color"
+"""Where the context keeps the ``--color`` choice, for every command under the root."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -91,6 +111,28 @@ def opener() -> Opener:
     if found is None:
         raise RuntimeError("a redline command runs under the redline group")
     return found
+
+
+def choose_color(choice: str) -> None:
+    """Keep the root command's ``--color`` choice for :func:`wants_color`."""
+    click.get_current_context().meta[_COLOR] = choice
+
+
+def wants_color(stream: IO[str]) -> bool:
+    """Whether to colour what goes to ``stream``: as ``--color`` says, or with ``auto``
+    when it is a terminal and NO_COLOR is unset or empty (https://no-color.org)."""
+    choice = click.get_current_context().meta.get(_COLOR, "auto")
+    if choice != "auto":
+        return bool(choice == "always")
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A Rich console on stdout (or stderr) that colours exactly when :func:`wants_color`."""
+    stream = sys.stderr if stderr else sys.stdout
+    if wants_color(stream):
+        return Console(file=stream, force_terminal=True, no_color=False)
+    return Console(file=stream, color_system=None)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")

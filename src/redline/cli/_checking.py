@@ -9,14 +9,13 @@ import threading
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from ..errors import AlreadyRunningError
 from ..model import CheckOutcome, CheckResult
 from ..shapes import CHECK_REPORT, SOURCE_HEALTH, CheckReport
-from ._base import json_option, pass_redline, print_json
+from ._base import console, json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -72,7 +71,7 @@ class _CheckReport:
 
     def __enter__(self) -> _CheckReport:
         if not self._quiet and sys.stderr.isatty():
-            self._progress = Progress(transient=True, console=Console(stderr=True))
+            self._progress = Progress(transient=True, console=console(stderr=True))
             self._progress.start()
         return self
 
@@ -129,11 +128,11 @@ def status(redline: Redline, as_json: bool) -> None:
             str(entry.new_versions),
             f"{entry.error_rate:.0%}",
         )
-    console = Console(soft_wrap=False)
-    console.print(table)
+    out = console()
+    out.print(table)
     for entry in health:
         for alarm in entry.alarms:
-            console.print(f"[bold red]ALARM[/] {entry.source or '(added by hand)'}: {alarm}")
+            out.print(f"[bold red]ALARM[/] {entry.source or '(added by hand)'}: {alarm}")
 
 
 @click.command()
