@@ -7,12 +7,14 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import lxml.html
 import pytest
 from click.testing import CliRunner, Result
 
 from redline.cli import cli
 from terminal import Terminal, on_terminal
-from webarchive import HOSTILE_URL, fill
+from test_web_browser import CHROMIUM, Browser
+from webarchive import HOSTILE_TITLE, HOSTILE_URL, fill
 
 Run = Callable[..., Result]
 
@@ -125,3 +127,28 @@ def test_colour_off_a_terminal_only_when_asked(sqlite_url: str, color: str, colo
     assert "[-" in text and "{+" in text and (ANSI in text) is coloured
     assert (ANSI in redline(sqlite_url, "--color", color, "list").output) is coloured
     assert (ANSI in redline(sqlite_url, "--color", color, "status").output) is coloured
+
+
+def test_an_html_diff_is_a_whole_page_that_reads_right_from_a_file(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    ids = fill(sqlite_url)
+    result = redline(sqlite_url, "diff", str(ids.hostile), "--format", "html")
+    assert result.exit_code == 0
+    saved = tmp_path / "change.html"
+    saved.write_bytes(result.stdout_bytes)
+    page = lxml.html.parse(str(saved))
+    assert page.docinfo.doctype == "<!DOCTYPE html>"
+    assert page.xpath("/html/head/meta[1]/@charset") == ["utf-8"]
+    title = f"Changes to {HOSTILE_TITLE}: version 0 → 1"
+    assert page.findtext("head/title") == title
+    style = page.findtext("head/style")
+    assert ".redline-insert{background:#e6ffe6" in style and ".redline-delete{" in style
+    assert page.xpath("//a/@href") == [HOSTILE_URL]
+    assert page.xpath("//del[@class='redline-delete']") and page.xpath("//ins")
+    assert not page.xpath("//script | //img | //*[@onerror]")
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed: the page was not opened in a browser")
+    opened = Browser(tmp_path / "profile", tmp_path).open(saved.as_uri())
+    assert title in opened.words() and "Calm" in opened.words()
+    assert not [tag for tag, _ in opened.tags if tag in ("script", "img")]

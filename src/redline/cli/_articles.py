@@ -11,7 +11,7 @@ import click
 from rich.table import Table
 
 from ..config import SiteRule, rule_toml, site_rule
-from ..diff import render_html, render_text
+from ..diff import render_html_page, render_text
 from ..report import describe_article
 from ..shapes import (
     ARTICLE,
@@ -153,6 +153,8 @@ def diff(
 ) -> None:
     """Show what changed in ARTICLE; by default its latest change.
 
+    --format html writes a whole page, styles included, to save and open in a browser.
+
     \b
     Example:
         redline diff 1 --from 0 --to 2 --format html > change.html
@@ -161,7 +163,7 @@ def diff(
     if output_format == "json":
         print_json(DIFF.dump(VersionDiff(changes, old.number, new.number)))
     elif output_format == "html":
-        click.echo(render_html(changes))
+        click.echo(render_html_page(changes, old, new, url=redline.article(article).url))
     else:
         click.echo(f"Version {old.number} → Version {new.number}")
         colour = wants_color(sys.stdout)
