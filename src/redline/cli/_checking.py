@@ -154,6 +154,9 @@ def run(redline: Redline, log_level: str) -> None:
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler says "Running job" and "executed successfully" at info on every tick
+    scheduler_level = logging.DEBUG if log_level.lower() == "debug" else logging.WARNING
+    logging.getLogger("apscheduler").setLevel(scheduler_level)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
