@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from redline.cli import cli
+from redline.demo import FIRST_EDITION, render_page
 from terminal import Terminal, on_terminal
 from test_web_browser import CHROMIUM, Browser
 from webarchive import HOSTILE_TITLE, HOSTILE_URL, fill
@@ -152,3 +153,53 @@ def test_an_html_diff_is_a_whole_page_that_reads_right_from_a_file(
     opened = Browser(tmp_path / "profile", tmp_path).open(saved.as_uri())
     assert title in opened.words() and "Calm" in opened.words()
     assert not [tag for tag, _ in opened.tags if tag in ("script", "img")]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("/no/such/file.html",), "no such file: /no/such/file.html"),
+        (("saved/page.html",), "no such file: saved/page.html"),
+        (("notaurl",), "no such file: notaurl"),
+        (("ftp://example.com/x",), "unsupported URL scheme 'ftp'"),
+    ],
+)
+def test_extract_says_what_is_missing(sqlite_url: str, args: tuple[str, ...], message: str) -> None:
+    result = redline(sqlite_url, "extract", *args)
+    assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"redline: error: {message}")
+
+
+@pytest.mark.parametrize(
+    ("option", "selector", "setting"),
+    [
+        ("--body", "div.nowhere", "body"),
+        ("--title", "h1.none", "title"),
+        ("--byline", "x", "byline"),
+    ],
+)
+def test_extract_says_when_a_selector_tried_matches_nothing(
+    sqlite_url: str, tmp_path: Path, option: str, selector: str, setting: str
+) -> None:
+    saved = tmp_path / "page.html"
+    saved.write_text(render_page(FIRST_EDITION[1], FIRST_EDITION, 1))
+    url = "https://gazette.example/a"
+    result = redline(sqlite_url, "extract", str(saved), "--url", url, option, selector)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"redline: error: the {setting} selector {selector!r} matches nothing on the page\n"
+    )
+    matching = redline(sqlite_url, "extract", str(saved), "--url", url, "--body", ".article-body")
+    assert matching.exit_code == 0 and "Method:    site:gazette.example" in matching.output
+    dropped = redline(
+        sqlite_url,
+        "extract",
+        str(saved),
+        "--url",
+        url,
+        "--body",
+        ".article-body",
+        "--drop",
+        "article",
+    )
+    assert "the body selector '.article-body' matches nothing" in dropped.stderr  # after drop
