@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -203,3 +207,59 @@ def test_extract_says_when_a_selector_tried_matches_nothing(
         "article",
     )
     assert "the body selector '.article-body' matches nothing" in dropped.stderr  # after drop
+
+
+def complete(words: str, env: dict[str, str] | None = None) -> list[str]:
+    """What bash completion offers for the command line ``words`` (the last one partial)."""
+    typed = words.split(" ")
+    result = CliRunner().invoke(
+        cli,
+        prog_name="redline",
+        env={
+            "_REDLINE_COMPLETE": "bash_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(len(typed) - 1),
+            **(env or {}),
+        },
+    )
+    assert result.exit_code == 0, result.output
+    return [line.split(",", 1)[1] for line in result.output.splitlines()]
+
+
+def test_completion_offers_commands_options_and_choices() -> None:
+    assert complete("redline st") == ["status", "stop"]
+    assert complete("redline source re") == ["remove"]
+    assert complete("redline --color ") == ["auto", "always", "never"]
+    assert complete("redline diff 1 --format ") == ["text", "html", "json"]
+    assert "--yes" in complete("redline remove --")
+
+
+@pytest.mark.parametrize(
+    ("shell", "defines"),
+    [
+        ("bash", "_redline_completion()"),
+        ("zsh", "#compdef redline"),
+        ("fish", "complete --no-files --command redline"),
+    ],
+)
+def test_every_shell_gets_its_completion_script(shell: str, defines: str) -> None:
+    result = CliRunner().invoke(
+        cli, prog_name="redline", env={"_REDLINE_COMPLETE": f"{shell}_source"}
+    )
+    assert result.exit_code == 0 and defines in result.output
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_completion_works_in_bash_as_the_readme_sets_it_up() -> None:
+    script = (
+        'eval "$(_REDLINE_COMPLETE=bash_source redline)"\n'
+        "COMP_WORDS=(redline diff 1 --fo); COMP_CWORD=3; _redline_completion redline\n"
+        'echo "${COMPREPLY[@]}"\n'
+    )
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["--format"]
