@@ -11,13 +11,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import lxml.html
 import pytest
 from click.testing import CliRunner, Result
 
 from redline.cli import cli
+from redline.cli._base import RedlineCommand, fail
 from redline.demo import FIRST_EDITION, render_page
 from terminal import Terminal, on_terminal
+from test_docs import all_commands
 from test_web_browser import CHROMIUM, Browser
 from webarchive import HOSTILE_TITLE, HOSTILE_URL, fill
 
@@ -263,3 +266,48 @@ def test_completion_works_in_bash_as_the_readme_sets_it_up() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["--format"]
+
+
+@pytest.mark.parametrize(
+    ("args", "usage", "error"),
+    [
+        (("diff", "1", "--from", "x"), "redline diff", "Invalid value for '--from'"),
+        (("diff",), "redline diff", "Missing argument 'ARTICLE'."),
+        (("diff", "1", "--frm", "0"), "redline diff", "No such option '--frm'."),
+        (("dif", "1"), "redline", "No such command 'dif'."),
+        (("source", "bogus"), "redline source", "No such command 'bogus'."),
+        (("--db",), "redline", "Option '--db' requires an argument."),
+        (("extract", "page.html", "--url"), "redline extract", "Option '--url' requires"),
+        (("source", "add", "x", "--include"), "redline source add", "Option '--include' requires"),
+        (("--color", "purple", "list"), "redline", "Invalid value for '--color'"),
+        (
+            ("reextract", "--article", "1", "--source", "x"),
+            "redline reextract",
+            "give --article or --source",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_error_line_with_the_usage_and_hint(
+    args: tuple[str, ...], usage: str, error: str
+) -> None:
+    result = CliRunner().invoke(cli, list(args), prog_name="redline")
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"Usage: {usage} [OPTIONS]")
+    assert lines[1] == f"Try '{usage} --help' for help."
+    assert lines[2:3] == [""] and len(lines) == 4
+    assert lines[3].startswith(f"Error: {error}")
+
+
+def test_every_command_shows_its_usage_with_its_errors() -> None:
+    assert all(isinstance(command, RedlineCommand) for command in all_commands(cli).values())
+
+
+def test_an_error_message_with_line_breaks_is_still_one_line() -> None:
+    @click.command()
+    def broken() -> None:
+        fail("the selector 'div[' is invalid:\n  div[\n     ^")
+
+    result = CliRunner().invoke(broken)
+    assert result.exit_code == 2
+    assert result.stderr == "redline: error: the selector 'div[' is invalid: div[ ^\n"

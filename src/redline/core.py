@@ -200,7 +200,9 @@ class Redline:
             html, address = page.text, page.final_url
         if rule is not None and (unmatched := unmatched_selectors(html, rule)):
             name = unmatched[0]
-            raise ExtractionError(f"the {name} selector {getattr(rule, name)!r} matches nothing on the page")
+            raise ExtractionError(
+                f"the {name} selector {getattr(rule, name)!r} matches nothing on the page"
+            )
         return extract_article(html, address, rules=rules)
 
     def _fetch_page(self, url: str) -> Page:
@@ -449,6 +451,6 @@ def _read_page(path: Path) -> bytes:
 
 def _version(versions: Sequence[Version], number: int) -> Version:
     if not 0 <= number < len(versions):
-        last = len(versions) - 1
-        raise NotFoundError(f"no version {number}: the article has versions 0 to {last}")
+        have = f"versions 0 to {len(versions) - 1}" if versions else "no versions yet"
+        raise NotFoundError(f"no version {number}: the article has {have}")
     return versions[number]

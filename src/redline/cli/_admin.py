@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from ._base import opener, wants_color
+from ._base import RedlineCommand, RedlineGroup, opener, wants_color
 
 __all__ = ["db", "demo", "serve"]
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--root-path", default="", help="Path prefix behind a proxy, e.g. /archive.")
@@ -35,7 +35,7 @@ def serve(host: str, port: int, root_path: str) -> None:
     serve_web(found.database_url(), host=host, port=port, root_path=root_path, base_url=base_url)
 
 
-@click.group()
+@click.group(cls=RedlineGroup)
 def db() -> None:
     """Manage the database."""
 
@@ -50,7 +50,7 @@ def upgrade() -> None:
     click.echo(f"{'upgraded' if ran else 'already up to date:'} {display_url(url)}")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.option(
     "--keep", type=click.Path(dir_okay=False), help="Keep the demo database at this path."
 )

@@ -23,7 +23,7 @@ from ..shapes import (
     VersionDiff,
 )
 from ..timefmt import format_time
-from ._base import console, fail, json_option, pass_redline, print_json, wants_color
+from ._base import RedlineCommand, console, fail, json_option, pass_redline, print_json, wants_color
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["add", "diff", "extract", "feed", "list_articles", "remove", "resume", "show", "stop"]
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--source", help="Name of the source the articles belong to.")
 @pass_redline
@@ -47,7 +47,7 @@ def add(redline: Redline, urls: tuple[str, ...], source: str | None) -> None:
         click.echo(f"{'added' if created else 'already tracked'} {article.id} {article.url}")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask first (scripts must say this).")
 @pass_redline
@@ -75,7 +75,7 @@ def _confirm_removal(article: Article) -> None:
     click.confirm(f"{question} This deletes its history.", default=False, abort=True)
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @pass_redline
 def stop(redline: Redline, article: str) -> None:
@@ -87,7 +87,7 @@ def stop(redline: Redline, article: str) -> None:
     click.echo(f"stopped {stopped.id} {stopped.url}: it won't be checked again")
 
 
-@click.command(name="list")
+@click.command(name="list", cls=RedlineCommand)
 @json_option
 @pass_redline
 def list_articles(redline: Redline, as_json: bool) -> None:
@@ -109,7 +109,7 @@ def list_articles(redline: Redline, as_json: bool) -> None:
     console().print(table)
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @pass_redline
 def resume(redline: Redline, article: str) -> None:
@@ -118,7 +118,7 @@ def resume(redline: Redline, article: str) -> None:
     click.echo(f"resumed {resumed.id} {resumed.url}: it will be checked on the next run")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @json_option
 @pass_redline
@@ -132,7 +132,7 @@ def show(redline: Redline, article: str, as_json: bool) -> None:
         click.echo(describe_article(found, versions, checks, redline.clock()))
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @click.option("--from", "from_number", type=click.IntRange(min=0), help="Old version number.")
 @click.option("--to", "to_number", type=click.IntRange(min=0), help="New version number.")
@@ -170,7 +170,7 @@ def diff(
         click.echo(render_text(changes, color=colour), color=colour)  # click strips it off a tty
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @click.option("-o", "--output", type=click.File("wb"), default="-", help="File to write.")
 @pass_redline
@@ -179,7 +179,7 @@ def feed(redline: Redline, article: str, output: BinaryIO) -> None:
     output.write(redline.feed(article))
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("page", metavar="URL|FILE")
 @click.option("--url", help="For a FILE: the URL it was saved from (picks the [[sites]] rule).")
 @click.option("--title", "title_selector", metavar="CSS", help="Try a rule: the headline.")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLOR_CHOICES",
     "Opener",
+    "RedlineCommand",
     "RedlineGroup",
     "choose_color",
     "console",
@@ -48,9 +49,27 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class RedlineGroup(click.Group):
+class RedlineCommand(click.Command):
+    """A command whose every usage error shows its usage and help hint.
+
+    Click's parser raises some (an option missing its value) without the context, and
+    they printed the bare "Error: …" line alone.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
+
+class RedlineGroup(RedlineCommand, click.Group):
     """Turns every :class:`RedlineError`, and a file that cannot be opened, into one line on
-    stderr and exit status 2."""
+    stderr and exit status 2; its subcommands are :class:`RedlineCommand`."""
+
+    command_class = RedlineCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,7 +80,8 @@ class RedlineGroup(click.Group):
 
 def fail(message: str) -> NoReturn:
     """End the command with ``message`` as one line on stderr and exit status 2."""
-    click.echo(f"redline: error: {message}", err=True)
+    one_line = " ".join(line.strip() for line in message.splitlines())
+    click.echo(f"redline: error: {one_line}", err=True)
     click.get_current_context().exit(2)
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from ..errors import AlreadyRunningError
 from ..model import CheckOutcome, CheckResult
 from ..shapes import CHECK_REPORT, SOURCE_HEALTH, CheckReport
-from ._base import console, json_option, pass_redline, print_json
+from ._base import RedlineCommand, console, json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["check", "run", "status"]
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("articles", nargs=-1)
 @click.option("--all", "all_active", is_flag=True, help="Check every active article, due or not.")
 @json_option
@@ -107,7 +107,7 @@ def _result_line(result: CheckResult) -> str:
     return f"{result.outcome.value:<12} {result.url}"
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @json_option
 @pass_redline
 def status(redline: Redline, as_json: bool) -> None:
@@ -135,7 +135,7 @@ def status(redline: Redline, as_json: bool) -> None:
             out.print(f"[bold red]ALARM[/] {entry.source or '(added by hand)'}: {alarm}")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
