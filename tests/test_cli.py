@@ -107,7 +107,7 @@ def test_add_check_show_diff_feed_remove(run: Run, site: LocalSite) -> None:
     feed = feedparser.parse(run("feed", "1").output)
     assert not feed.bozo and len(feed.entries) == 1
 
-    assert run("remove", "1").output.startswith("removed 1 ")
+    assert run("remove", "1", "--yes").output.startswith("removed 1 ")
     assert json.loads(run("list", "--json").output) == []
 
 

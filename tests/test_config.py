@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from redline.config import Config, SiteRule, config_from_dict, load_config, parse_duration
+from redline.config import (
+    Config,
+    SiteRule,
+    WebConfig,
+    config_from_dict,
+    load_config,
+    parse_duration,
+)
 from redline.errors import ConfigError
 
 EXAMPLE = Path(__file__).parents[1] / "config.example.toml"
@@ -43,6 +52,50 @@ def test_the_example_file_sets_every_setting_and_loads() -> None:
         f"schedule.{name}" for name in vars(config.schedule)
     }
     assert documented == expected
+
+
+def test_the_example_file_documents_every_section_and_setting() -> None:
+    text = EXAMPLE.read_text()
+    for section in dataclasses.fields(Config):
+        if section.name == "database":
+            assert "[database]" in text and "# url = " in text
+        elif section.name == "sites":
+            assert "[[sites]]" in text
+        else:
+            assert f"[{section.name}]" in text
+            for setting in dataclasses.fields(getattr(Config(), section.name)):
+                assert re.search(rf"^(# )?{setting.name} = ", text, re.MULTILINE), setting.name
+
+
+@pytest.mark.parametrize(
+    ("base_url", "kept"),
+    [
+        ("https://news.example.org/archive/", "https://news.example.org/archive"),
+        ("http://[::1]:8000", "http://[::1]:8000"),
+    ],
+)
+def test_the_web_base_url_is_an_absolute_web_address(base_url: str, kept: str) -> None:
+    assert config_from_dict({"web": {"base_url": base_url}}).web == WebConfig(kept)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "news.example.org",
+        "/archive",
+        "ftp://news.example.org/",
+        "https://",
+        "http://a:99999/",
+        "https://a.example/?page=1",
+        "https://a.example/#top",
+        "https://a b/",
+        "https://a/\n",
+        3,
+    ],
+)
+def test_a_web_base_url_that_is_not_one_is_refused(base_url: object) -> None:
+    with pytest.raises(ConfigError, match=r"\[web\] base_url"):
+        config_from_dict({"web": {"base_url": base_url}})
 
 
 def test_site_rules_match_host_and_subdomains() -> None:

@@ -292,11 +292,10 @@ def test_text_without_colour_marks_changes_like_git_word_diff() -> None:
     assert "\x1b" not in text
 
 
-def test_text_with_colour_uses_red_and_green() -> None:
+def test_text_with_colour_keeps_the_marks_in_red_and_green() -> None:
     changed = diff_versions(version(0), version(1, paragraphs=ONE_WORD_FIX))
     text = render_text(changed, color=True)
-    assert "\x1b[31mtroops\x1b[0m\x1b[32msoldiers\x1b[0m" in text
-    assert "[-" not in text and "{+" not in text
+    assert "\x1b[31m[-troops-]\x1b[0m\x1b[32m{+soldiers+}\x1b[0m" in text
 
 
 def test_text_shortens_unchanged_stretches_to_context() -> None:

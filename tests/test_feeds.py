@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
@@ -11,7 +12,8 @@ import feedparser
 import pytest
 from lxml import etree
 
-from redline.feeds import article_feed
+from markup import as_html, shown
+from redline.feeds import Channel, FeedChange, add_change, article_feed
 from redline.model import Article, ArticleStatus, Version
 
 URL = "https://news.example/world/iraq-troops?id=9542131&ref=front"
@@ -196,3 +198,60 @@ def test_unusable_versions_are_refused(versions: list[Version], message: str) ->
 def test_versions_of_another_article_are_refused() -> None:
     with pytest.raises(ValueError, match="another article"):
         article_feed(make_article(article_id=2), history())
+
+
+HOSTILE_HEADLINES = [
+    "<img src=x onerror=alert(1)>",
+    "</title><script>alert(1)</script>",
+    "<img src=x onerror=alert(1)></p>",  # feedparser takes a title with </p> for HTML
+]
+
+
+@pytest.mark.parametrize("headline", HOSTILE_HEADLINES)
+def test_a_headline_with_markup_is_only_text_to_every_reader(headline: str) -> None:
+    article = dataclasses.replace(make_article(), url=f"https://news.example/{headline}")
+    versions = [make_version(0, title="Calm"), make_version(1, title=headline)]
+    feed = article_feed(article, versions)
+    parsed = parse(feed)
+    texts = [parsed.feed.title_detail, parsed.feed.subtitle_detail, parsed.entries[0].title_detail]
+    for detail in texts:
+        assert as_html(detail.value).elements == [], detail
+    assert headline in shown(parsed.feed.title, parsed.feed.title_detail.type)
+    assert headline in shown(parsed.entries[0].title, parsed.entries[0].title_detail.type)
+    assert article.url in shown(parsed.feed.description, parsed.feed.subtitle_detail.type)
+    for summary in [parsed.entries[0].summary, *raw_descriptions(feed)]:
+        assert {tag for tag, _ in as_html(summary).elements} <= {"div", "h2", "p", "ins", "del"}
+        assert {name for _, names in as_html(summary).elements for name in names} <= {
+            "class",
+            "style",
+        }
+        assert "alert(1)" in as_html(summary).text
+
+
+@pytest.mark.parametrize("headline", HOSTILE_HEADLINES)
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_channel_says_hostile_text_as_text_in_rss_and_atom(headline: str, kind: str) -> None:
+    channel = Channel(
+        title=f"Changes to: {headline}",
+        link="https://redline.example/",
+        description=f"From {headline} & co",
+        last_build=FIRST_SEEN,
+    )
+    change = FeedChange(title_changed=True, description="<p>a change</p>")
+    add_change(
+        channel,
+        change,
+        article_url=URL,
+        number=1,
+        title=headline,
+        seen_at=FIRST_SEEN,
+        link="https://redline.example/1",
+    )
+    parsed = parse(channel.rss() if kind == "rss" else channel.atom())
+    for detail in (parsed.feed.title_detail, parsed.feed.subtitle_detail):
+        assert as_html(detail.value).elements == []
+        assert headline in shown(detail.value, detail.type)
+    entry = parsed.entries[0].title_detail
+    assert as_html(entry.value).elements == []
+    assert shown(entry.value, entry.type) == f"Version 1: new headline: {headline}"
+    assert shown(parsed.feed.subtitle, parsed.feed.subtitle_detail.type).endswith(" & co")

@@ -193,6 +193,27 @@ def test_run_stops_cleanly_on_sigterm_within_ten_seconds(
     assert service.returncode == 0, log
     assert "checked http" in log and "redline service stopped" in log
     assert checks_per_article(database) == Counter({1: 1, 2: 1})
+    assert [line for line in log.splitlines() if " apscheduler" in line] == []  # each tick
+
+
+def test_run_shows_the_schedulers_own_lines_only_at_debug(
+    tmp_path: Path, config_file: Path
+) -> None:
+    database = f"sqlite:///{tmp_path / 'service.db'}"
+    command = redline_command(database, config_file, "run", "--log-level", "debug")
+    service = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    assert service.stderr is not None
+    watchdog = threading.Timer(60, service.kill)  # a guard against a hang, not a measurement
+    watchdog.start()
+    seen = []
+    for line in service.stderr:  # the first tick runs at once
+        seen.append(line)
+        if "apscheduler" in line and "Running job" in line:
+            break
+    service.send_signal(signal.SIGINT)
+    _, log = service.communicate(timeout=15)
+    watchdog.cancel()
+    assert service.returncode == 0, "".join(seen) + log
 
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import cast
 
 import feedparser
 import pytest
+import uvicorn
+from click.testing import CliRunner
 from lxml import etree
+from starlette.applications import Starlette
 
+from markup import WORD_JOINER, as_html, shown
+from redline.cli import cli
+from redline.errors import ConfigError
 from redline.feeds import FeedChange, describe_change
 from redline.model import Version
-from redline.web import diffs
-from webarchive import BASE_URL, HOSTILE_TITLE, HOSTILE_URL, Served, served
+from redline.web import create_app, diffs
+from webarchive import BASE_URL, HOSTILE_TITLE, HOSTILE_URL, Client, Served, fill, served
 
 
 @pytest.fixture
@@ -82,7 +89,16 @@ def test_hostile_text_in_a_feed_stays_text(archive: Served, path: str) -> None:
     html = "".join(element.text or "" for element in cast(list[etree._Element], found))
     assert "&lt;script&gt;" in html and "<script" not in html and "<img" not in html
     titles = "".join(cast(list[str], document.xpath("//*[local-name()='title']/text()")))
-    assert HOSTILE_TITLE in titles  # a title is plain text, escaped as XML
+    assert as_html(titles).elements == []  # a title is plain text that HTML cannot misread
+    assert HOSTILE_TITLE in titles.replace(WORD_JOINER, "")
+
+
+@pytest.mark.parametrize("kind", ["xml", "atom"])
+def test_a_hostile_headline_names_its_feed_as_text(archive: Served, kind: str) -> None:
+    feed = parsed(archive, f"/articles/{archive.ids.hostile}/feed.{kind}")
+    for detail in (feed.feed.title_detail, feed.feed.subtitle_detail):
+        assert as_html(detail.value).elements == [], detail
+        assert f"Changes to: {HOSTILE_TITLE}" in shown(detail.value, detail.type)
 
 
 def test_diffs_are_described_once_however_often_feeds_are_read(
@@ -129,3 +145,58 @@ def test_feed_links_are_absolute_under_the_prefix(database_url: str) -> None:
         feed = feedparser.parse(opened.client.get("/feed.atom").content)
     assert feed.feed.link == f"{BASE_URL}/archive/"
     assert all(entry.link.startswith(f"{BASE_URL}/archive/articles/") for entry in feed.entries)
+
+
+PUBLIC = "https://news.example.org/archive"
+
+
+@pytest.mark.parametrize("root_path", ["", "/archive"])
+def test_feed_links_start_at_the_configured_base_url(database_url: str, root_path: str) -> None:
+    with served(database_url, root_path=root_path, base_url=PUBLIC) as opened:
+        response = opened.client.get("/feed.atom", headers={"Host": "attacker.test"})
+        page = opened.client.get("/", headers={"Host": "attacker.test"}).text
+    feed = feedparser.parse(response.content)
+    assert feed.feed.link == f"{PUBLIC}/"
+    assert feed.entries and all(
+        entry.link.startswith(f"{PUBLIC}/articles/") for entry in feed.entries
+    )
+    assert b"attacker.test" not in response.content and "vary" not in response.headers
+    assert 'href="/archive/feed.xml"' in page  # the base URL's path is the pages' prefix
+
+
+def test_without_a_base_url_a_feed_varies_with_the_host(archive: Served) -> None:
+    first = archive.client.get("/feed.xml", headers={"Host": "one.example"})
+    other = archive.client.get("/feed.xml", headers={"Host": "two.example:8080"})
+    assert feedparser.parse(first.content).feed.link == "http://one.example/"
+    assert feedparser.parse(other.content).feed.link == "http://two.example:8080/"
+    assert first.headers["vary"] == other.headers["vary"] == "Host"
+    again = archive.client.get(
+        "/feed.xml", headers={"Host": "one.example", "If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.headers["vary"] == "Host"
+    assert "vary" not in archive.client.get("/").headers  # pages link by path alone
+
+
+def test_a_base_url_under_another_prefix_than_the_root_path_is_refused(
+    database_url: str,
+) -> None:
+    with pytest.raises(ConfigError, match="base_url https://a.example/news is under /news"):
+        create_app(database_url, root_path="/archive", base_url="https://a.example/news")
+
+
+def test_redline_serve_links_feeds_at_the_base_url_in_the_config(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(database_url)
+    config = tmp_path / "redline.toml"
+    config.write_text(f'[web]\nbase_url = "{PUBLIC}/"\n')
+    started: list[Starlette] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append(app))
+    result = CliRunner().invoke(cli, ["--db", database_url, "--config", str(config), "serve"])
+    assert result.exit_code == 0, result.output
+    (app,) = started
+    try:
+        feed = feedparser.parse(Client(app).get("/feed.xml").content)
+    finally:
+        app.state.web.archive.engine.dispose()
+    assert feed.feed.link == f"{PUBLIC}/"

@@ -16,6 +16,7 @@ from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
 from redline.store import Store
 from redline.store.tables import VersionRow
 from redline.web import pages
+from redline.web.http import SECURITY_HEADERS
 from webarchive import ADDED, HOSTILE_URL, NOW, T0, Served, served
 
 
@@ -397,3 +398,38 @@ def test_the_app_cannot_change_the_archive(archive: Served) -> None:
 
 def test_the_clock_moves_the_wording_but_not_the_data(archive: Served) -> None:
     assert NOW.isoformat() not in archive.client.get("/").text
+
+
+def raise_inside(archive: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every article lookup fail as a bug would."""
+
+    def broken(article_id: int) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(archive.app.state.web.archive, "article", broken)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/articles/999", 404),
+        ("GET", "/api/articles/999", 404),
+        ("GET", "/?before=x", 400),
+        ("GET", "/api/changes?limit=0", 400),
+        ("POST", "/", 405),
+        ("POST", "/api/articles", 405),
+        ("GET", "/articles/1", 500),
+        ("GET", "/api/articles/1", 500),
+    ],
+)
+def test_an_error_sends_each_security_header_once(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, method: str, path: str, status: int
+) -> None:
+    with served(database_url, raise_errors=False) as opened:
+        if status == 500:
+            raise_inside(opened, monkeypatch)
+        response = opened.client.request(method, path)
+    assert response.status_code == status
+    for name, value in SECURITY_HEADERS:
+        assert response.headers.get_list(name.decode()) == [value.decode()]
+    assert (status == 405) == ("allow" in response.headers)

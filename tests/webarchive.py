@@ -155,11 +155,15 @@ class Served:
 
 @contextmanager
 def served(
-    database_url: str, *, root_path: str = "", raise_errors: bool = True
+    database_url: str,
+    *,
+    root_path: str = "",
+    base_url: str | None = None,
+    raise_errors: bool = True,
 ) -> Iterator[Served]:
     """The test archive in ``database_url``, served by the app with the clock at NOW."""
     ids = fill(database_url)
-    app = create_app(database_url, root_path=root_path, clock=lambda: NOW)
+    app = create_app(database_url, root_path=root_path, base_url=base_url, clock=lambda: NOW)
     try:
         yield Served(app, Client(app, raise_errors=raise_errors), ids)
     finally:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import soupsieve
 
@@ -28,6 +29,7 @@ __all__ = [
     "ScheduleConfig",
     "SiteRule",
     "VersionPolicy",
+    "WebConfig",
     "load_config",
     "parse_duration",
     "rule_toml",
@@ -124,6 +126,15 @@ class SiteRule:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """The web archive, ``redline serve`` (``[web]``)."""
+
+    base_url: str | None = None
+    """The archive's public address, any path prefix included: feeds' links start with it.
+    None: the address each request came to (its Host header)."""
+
+
+@dataclass(frozen=True)
 class Config:
     """All of redline's settings."""
 
@@ -132,6 +143,7 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     versions: VersionPolicy = field(default_factory=VersionPolicy)
     sites: tuple[SiteRule, ...] = ()
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -149,7 +161,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def config_from_dict(data: Mapping[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key and type."""
-    _reject_unknown(data, {"database", "fetch", "schedule", "versions", "sites"}, "config")
+    _reject_unknown(data, {"database", "fetch", "schedule", "versions", "sites", "web"}, "config")
     database = data.get("database", {})
     _reject_unknown(database, {"url"}, "[database]")
     sites = data.get("sites", [])
@@ -161,6 +173,7 @@ def config_from_dict(data: Mapping[str, Any]) -> Config:
         schedule=_schedule_config(data.get("schedule", {})),
         versions=_version_policy(data.get("versions", {})),
         sites=tuple(_site_rule(site) for site in sites),
+        web=_web_config(data.get("web", {})),
     )
 
 
@@ -241,6 +254,37 @@ def _fraction(table: Mapping[str, Any], key: str, default: float, where: str) ->
     if not 0 <= value < 1:
         raise ConfigError(f"{where} {key}: must be at least 0 and below 1")
     return value
+
+
+def _web_config(table: Mapping[str, Any]) -> WebConfig:
+    where = "[web]"
+    _reject_unknown(table, {f.name for f in dataclasses.fields(WebConfig)}, where)
+    base_url = _typed(table, "base_url", str, None, where)
+    return WebConfig(base_url=None if base_url is None else _base_url(base_url, where))
+
+
+def _base_url(value: str, where: str) -> str:
+    """``value`` if it is an absolute http(s) URL a feed may link under, without a slash
+    at the end; else ConfigError."""
+    if "?" in value or "#" in value:
+        raise ConfigError(f"{where} base_url: cannot have a query or fragment, got {value!r}")
+    if not _is_web_address(value):
+        raise ConfigError(
+            f"{where} base_url: expected an absolute http(s) URL like "
+            f"https://example.org/news, got {value!r}"
+        )
+    return value.rstrip("/")
+
+
+def _is_web_address(value: str) -> bool:
+    """Whether ``value`` is an http(s) URL with a host and, if any, a port that can be."""
+    parts = urlsplit(value)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # not a number from 0 to 65535
+        return False
+    plain = value.isprintable() and " " not in value
+    return plain and port_ok and parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def site_rule(table: Mapping[str, Any]) -> SiteRule:

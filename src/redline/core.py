@@ -21,14 +21,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, TypedDict, Unpack
+from urllib.parse import urlsplit
 
 import httpx
 
 from .checking import CheckPass
 from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
-from .errors import NotFoundError
-from .extract import extract_article
+from .errors import ExtractionError, NotFoundError
+from .extract import extract_article, unmatched_selectors
 from .feeds import article_feed
 from .fetch import Fetcher, Page, Resolver, RobotsMemory
 from .model import (
@@ -153,7 +154,10 @@ class Redline:
         return [self.store.add_article(url, source=source, now=now) for url in canonical]
 
     def remove(self, ref: str | int) -> Article:
-        """Stop tracking an article and delete its versions; return what it was."""
+        """Stop tracking an article and delete its versions and checks; return what it was.
+
+        :meth:`stop` ends the checks but keeps the history.
+        """
         article = self.article(ref)
         self.store.remove_article(article.id)
         return article
@@ -182,21 +186,32 @@ class Redline:
         The page's rules (``[[sites]]``) apply as in a check, so a rule's effect
         shows at once; ``rule``, tried first, is one not yet in the config.
         ``method`` says which path produced the result. For a file, ``url``
-        says where it came from (which rule applies).
+        says where it came from (which rule applies). Anything without a URL
+        scheme is a file name. Raises NotFoundError if there is no such file,
+        and ExtractionError if a selector of ``rule`` (but ``drop``) matches
+        nothing on the page: tried, it would silently fall back.
         """
         rules = (rule, *self.config.sites) if rule else self.config.sites
         path = Path(url_or_file)
-        if path.is_file():
+        if path.is_file() or not urlsplit(url_or_file).scheme:  # no scheme: a file name
             address = canonical_url(url) if url else path.resolve().as_uri()
-            return extract_article(path.read_bytes(), address, rules=rules)
-        url = canonical_url(url_or_file)
+            html: str | bytes = _read_page(path)
+        else:
+            page = self._fetch_page(canonical_url(url_or_file))
+            html, address = page.text, page.final_url
+        if rule is not None and (unmatched := unmatched_selectors(html, rule)):
+            name = unmatched[0]
+            raise ExtractionError(
+                f"the {name} selector {getattr(rule, name)!r} matches nothing on the page"
+            )
+        return extract_article(html, address, rules=rules)
 
+    def _fetch_page(self, url: str) -> Page:
         async def fetch() -> Page:
             async with self._fetcher() as fetcher:
                 return await fetcher.fetch(url)
 
-        page = asyncio.run(fetch())
-        return extract_article(page.text, page.final_url, rules=rules)
+        return asyncio.run(fetch())
 
     # Sources
 
@@ -340,6 +355,10 @@ class Redline:
         """Check a stopped article again, starting its schedule afresh."""
         return self.store.resume_article(self.article(ref).id, self._clock())
 
+    def stop(self, ref: str | int) -> Article:
+        """Check an article no more, keeping its history (:meth:`resume` undoes it)."""
+        return self.store.stop_article(self.article(ref).id)
+
     # The raw archive
 
     def captures(self, ref: str | int) -> list[Capture]:
@@ -420,8 +439,18 @@ class Redline:
         return article_feed(article, self.store.versions(article.id))
 
 
+def _read_page(path: Path) -> bytes:
+    """The saved page at ``path``; NotFoundError, in one line, if there is none to read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise NotFoundError(f"cannot read {path}: {exc.strerror}") from None
+
+
 def _version(versions: Sequence[Version], number: int) -> Version:
     if not 0 <= number < len(versions):
-        last = len(versions) - 1
-        raise NotFoundError(f"no version {number}: the article has versions 0 to {last}")
+        have = f"versions 0 to {len(versions) - 1}" if versions else "no versions yet"
+        raise NotFoundError(f"no version {number}: the article has {have}")
     return versions[number]

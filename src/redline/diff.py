@@ -16,10 +16,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Literal
+from urllib.parse import urlsplit
 
 from diff_match_patch import diff_match_patch
 
 from .model import Version
+from .timefmt import format_time
 
 __all__ = [
     "ArticleDiff",
@@ -27,6 +29,7 @@ __all__ = [
     "OpKind",
     "diff_versions",
     "render_html",
+    "render_html_page",
     "render_text",
     "split_paragraphs",
     "word_diff",
@@ -141,11 +144,41 @@ def render_html(
     return "\n".join(lines)
 
 
+def render_html_page(diff: ArticleDiff, old: Version, new: Version, *, url: str) -> str:
+    """The diff from version `old` to version `new` of the article at `url` as a whole
+    HTML5 document: UTF-8 declared, its own styles inline, so it reads right opened from
+    a file. All article text is escaped, and `url` is a link only if it is http(s)."""
+    headline = html.escape(new.title or url)
+    source = html.escape(url)
+    if urlsplit(url).scheme.lower() in ("http", "https"):
+        source = f'<a href="{html.escape(url, quote=True)}">{source}</a>'
+    seen = f"version {old.number} (seen {format_time(old.seen_at)}) to version {new.number}"
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>Changes to {headline}: version {old.number} → {new.number}</title>",
+            f"<style>{_PAGE_STYLES}</style>",
+            "</head>",
+            "<body>",
+            f'<p class="redline-about">What changed from {seen} (seen'
+            f" {format_time(new.seen_at)}) of {source}</p>",
+            render_html(diff),
+            "</body>",
+            "</html>",
+        ]
+    )
+
+
 def render_text(diff: ArticleDiff, *, color: bool, context: int | None = 1) -> str:
     """The diff for a terminal: "Title: ..." first, then the paragraphs, a blank line apart.
 
-    With `color`, deleted runs are red and inserted runs green (ANSI escapes); without, they
-    are marked `[-deleted-]` and `{+inserted+}` as in `git diff --word-diff`. Long unchanged
+    Deleted runs are marked `[-deleted-]` and inserted runs `{+inserted+}`, as in
+    `git diff --word-diff`; with `color` they are red and green too (ANSI escapes): colour
+    helps, and the marks survive copying and need no telling colours apart. Long unchanged
     stretches are shortened: only paragraphs with a change and `context` paragraphs either
     side are shown, each left-out run as a "…" line (`context=None` shows every paragraph).
     Control characters in article text are replaced, so a page cannot drive the terminal.
@@ -367,20 +400,35 @@ _CLASSES: Mapping[OpKind, str] = {
     "delete": ' class="redline-delete"',
 }
 
+_INSERTED = "background:#e6ffe6;color:#006100;text-decoration:none"
+_DELETED = "background:#ffe6e6;color:#b30000;text-decoration:line-through"
+"""How inserted and deleted runs look: the web archive's colours (redline.css)."""
+
 _INLINE_STYLES: Mapping[OpKind, str] = {
-    "insert": ' style="background:#e6ffe6;color:#006100;text-decoration:none"',
-    "delete": ' style="background:#ffe6e6;color:#b30000;text-decoration:line-through"',
+    "insert": f' style="{_INSERTED}"',
+    "delete": f' style="{_DELETED}"',
 }
 
-_ANSI_COLOURS: Mapping[OpKind, tuple[str, str]] = {
-    "insert": ("\x1b[32m", "\x1b[0m"),
-    "delete": ("\x1b[31m", "\x1b[0m"),
-}
+_PAGE_STYLES = (
+    "body{max-width:44rem;margin:2rem auto;padding:0 1rem;"
+    "font:1.05rem/1.6 Georgia,'Times New Roman',serif;color:#1d1d1f;background:#fff}"
+    ".redline-about{font-family:system-ui,sans-serif;font-size:.9rem;color:#5f6368}"
+    f".redline-insert{{{_INSERTED}}}.redline-delete{{{_DELETED}}}"
+    "ins,del{border-radius:2px;padding:0 1px}"
+    ".redline-gap,.redline-note{color:#5f6368}"
+)
+"""A diff page's stylesheet, inline so a page saved to a file needs nothing else."""
 
 _WORD_DIFF_MARKERS: Mapping[OpKind, tuple[str, str]] = {
     "insert": ("{+", "+}"),
     "delete": ("[-", "-]"),
 }
+
+_ANSI_COLOURS: Mapping[OpKind, tuple[str, str]] = {
+    "insert": ("\x1b[32m{+", "+}\x1b[0m"),
+    "delete": ("\x1b[31m[-", "-]\x1b[0m"),
+}
+"""The word-diff markers, in green and red."""
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 

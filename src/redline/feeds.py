@@ -7,6 +7,7 @@ from changes it has described once and kept (`describe_change`, `add_change`, `C
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,12 @@ _CONTEXT_PARAGRAPHS = 1
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry, which a scraped page may still contain."""
+
+_MARKUP_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+"""A ``<`` an HTML parser would take as the start of a tag, end tag, comment or declaration."""
+
+_WORD_JOINER = "\u2060"
+"""An invisible character that keeps a ``<`` from starting markup without changing the text."""
 
 
 def article_feed(
@@ -127,19 +134,33 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def _plain_text(text: str) -> str:
+    """`text` for a feed element that holds plain text (titles, Atom's subtitle).
+
+    Plain text is what RSS and Atom say titles are, but many readers render them as HTML
+    anyway, and feedparser itself promotes a title that looks like HTML to HTML (keeping an
+    `<img>` it finds). A word joiner after every `<` that would open markup leaves the text
+    reading the same in either kind of reader, while no HTML parser finds an element in it.
+    """
+    return _MARKUP_OPENER.sub("<" + _WORD_JOINER, _xml_safe(text))
+
+
 class Channel:
     """A feed being built: a typed face on the few feedgen calls redline makes.
 
     The same channel gives RSS 2.0 or Atom; Atom's feed id is the channel's link and an
-    entry's id its GUID.
+    entry's id its GUID. Titles and descriptions may hold article text (headlines, source
+    names, URLs), so each goes out in a form no reader can take for markup: titles and Atom's
+    subtitle as plain text (see `_plain_text`), RSS's description, which readers render as
+    HTML, escaped as HTML before feedgen escapes it as XML.
     """
 
     def __init__(self, *, title: str, link: str, description: str, last_build: datetime) -> None:
         self._feed = FeedGenerator()
-        self._feed.title(_xml_safe(title))
+        self._feed.title(_plain_text(title))
         self._feed.id(_xml_safe(link))
         self._feed.link(href=_xml_safe(link), rel="alternate")
-        self._feed.description(_xml_safe(description))
+        self._description = description
         self._feed.lastBuildDate(_utc(last_build))
         self._feed.generator("redline")
 
@@ -148,7 +169,7 @@ class Channel:
     ) -> None:
         """Add an item after those already added."""
         entry = self._feed.add_entry(order="append")
-        entry.title(_xml_safe(title))
+        entry.title(_plain_text(title))
         entry.link(href=_xml_safe(link))
         entry.guid(_xml_safe(guid), permalink=False)
         entry.pubDate(_utc(published))
@@ -157,10 +178,12 @@ class Channel:
 
     def rss(self) -> bytes:
         """The channel as an RSS 2.0 document, UTF-8 encoded."""
+        self._feed.description(html.escape(_xml_safe(self._description), quote=False))
         document: bytes = self._feed.rss_str(pretty=True)
         return document
 
     def atom(self) -> bytes:
         """The channel as an Atom document, UTF-8 encoded."""
+        self._feed.subtitle(_plain_text(self._description))  # feedgen's description, in Atom
         document: bytes = self._feed.atom_str(pretty=True)
         return document

@@ -14,8 +14,8 @@ import click
 from .._version import __version__
 from ._admin import db, demo, serve
 from ._archive import export, reextract
-from ._articles import add, diff, extract, feed, list_articles, remove, resume, show
-from ._base import Opener, RedlineGroup
+from ._articles import add, diff, extract, feed, list_articles, remove, resume, show, stop
+from ._base import COLOR_CHOICES, Opener, RedlineGroup, choose_color
 from ._checking import check, run, status
 from ._sources import source
 
@@ -38,9 +38,18 @@ __all__ = ["cli", "main"]
     type=click.Path(dir_okay=False),
     help="TOML settings file (see config.example.toml).",
 )
+@click.option(
+    "--color",
+    "--colour",
+    "color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour diffs, tables and progress: auto is on a terminal unless NO_COLOR is set.",
+)
 @click.version_option(__version__, prog_name="redline")
 @click.pass_context
-def cli(ctx: click.Context, database: str | None, config_path: str | None) -> None:
+def cli(ctx: click.Context, database: str | None, config_path: str | None, color: str) -> None:
     """Track news articles, store every version, and show how they were rewritten.
 
     \b
@@ -52,11 +61,12 @@ def cli(ctx: click.Context, database: str | None, config_path: str | None) -> No
     """
     if not isinstance(ctx.obj, Opener):  # a test may hand in its own
         ctx.obj = Opener(database, config_path)
+    choose_color(color)
 
 
-for command in (add, remove, list_articles, check, status, resume, show, diff, feed, extract):
+for command in (add, remove, stop, list_articles, check, status, resume, show, diff, feed):
     cli.add_command(command)
-for command in (serve, db, run, demo, source, reextract, export):
+for command in (extract, serve, db, run, demo, source, reextract, export):
     cli.add_command(command)
 
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from ._base import opener
+from ._base import RedlineCommand, RedlineGroup, opener, wants_color
 
 __all__ = ["db", "demo", "serve"]
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--root-path", default="", help="Path prefix behind a proxy, e.g. /archive.")
 def serve(host: str, port: int, root_path: str) -> None:
     """Serve the archive on the web, read-only: articles, diffs, feeds, search, JSON API.
+
+    Feeds link to the archive at the config's [web] base_url (its public address behind
+    a proxy), else at the address each request came to.
 
     \b
     Example:
@@ -26,10 +30,12 @@ def serve(host: str, port: int, root_path: str) -> None:
     """
     from ..web import serve as serve_web  # the web stack loads only for this command
 
-    serve_web(opener().database_url(), host=host, port=port, root_path=root_path)
+    found = opener()
+    base_url = found.config().web.base_url
+    serve_web(found.database_url(), host=host, port=port, root_path=root_path, base_url=base_url)
 
 
-@click.group()
+@click.group(cls=RedlineGroup)
 def db() -> None:
     """Manage the database."""
 
@@ -44,7 +50,7 @@ def upgrade() -> None:
     click.echo(f"{'upgraded' if ran else 'already up to date:'} {display_url(url)}")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.option(
     "--keep", type=click.Path(dir_okay=False), help="Keep the demo database at this path."
 )
@@ -58,4 +64,6 @@ def demo(keep: str | None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="redline-demo-") as scratch:
         database = keep or str(Path(scratch) / "demo.db")
-        run_demo(click.echo, database=database, color=sys.stdout.isatty())
+        colour = wants_color(sys.stdout)
+        echo = functools.partial(click.echo, color=colour)  # click strips colour off a tty
+        run_demo(echo, database=database, color=colour)

@@ -8,7 +8,7 @@ import click
 
 from ..reextract import ReextractResult
 from ..shapes import REEXTRACT_RESULT
-from ._base import json_option, pass_redline, print_json
+from ._base import RedlineCommand, json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -32,7 +32,7 @@ _article_option = click.option(
 )
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @_source_option
 @_article_option
 @json_option
@@ -75,7 +75,7 @@ def _echo(result: ReextractResult) -> None:
         click.echo(f"not archived {result.url}: {result.unarchived} version(s) from before")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.option(
     "--warc",
     "warc",

@@ -1,4 +1,5 @@
-"""Tracking articles and showing them: add, remove, list, show, resume, diff, feed, extract."""
+"""Tracking articles and showing them: add, remove, stop, resume, list, show, diff, feed,
+extract."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from ..config import SiteRule, rule_toml, site_rule
-from ..diff import render_html, render_text
+from ..diff import render_html_page, render_text
 from ..report import describe_article
 from ..shapes import (
     ARTICLE,
@@ -23,15 +23,16 @@ from ..shapes import (
     VersionDiff,
 )
 from ..timefmt import format_time
-from ._base import json_option, pass_redline, print_json
+from ._base import RedlineCommand, console, fail, json_option, pass_redline, print_json, wants_color
 
 if TYPE_CHECKING:
     from ..core import Redline
+    from ..model import Article
 
-__all__ = ["add", "diff", "extract", "feed", "list_articles", "remove", "resume", "show"]
+__all__ = ["add", "diff", "extract", "feed", "list_articles", "remove", "resume", "show", "stop"]
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--source", help="Name of the source the articles belong to.")
 @pass_redline
@@ -46,16 +47,47 @@ def add(redline: Redline, urls: tuple[str, ...], source: str | None) -> None:
         click.echo(f"{'added' if created else 'already tracked'} {article.id} {article.url}")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask first (scripts must say this).")
 @pass_redline
-def remove(redline: Redline, article: str) -> None:
-    """Stop tracking ARTICLE (a URL or id) and delete its versions."""
-    removed = redline.remove(article)
+def remove(redline: Redline, article: str, yes: bool) -> None:
+    """Stop tracking ARTICLE (a URL or id) and delete its versions and checks.
+
+    The history is gone for good, so on a terminal it asks first; anywhere else
+    (a script, cron) it does nothing without --yes. To stop checking an article
+    but keep its history, use 'redline stop'.
+    """
+    found = redline.article(article)
+    if not yes:
+        _confirm_removal(found)
+    removed = redline.remove(found.id)
     click.echo(f"removed {removed.id} {removed.url}")
 
 
-@click.command(name="list")
+def _confirm_removal(article: Article) -> None:
+    """Ask on the terminal whether to delete ``article``'s history; refuse off a terminal."""
+    if not sys.stdin.isatty():
+        fail(f"removing article {article.id} deletes its history: pass --yes to remove it")
+    count = article.version_count
+    versions = f"its {count} version{'' if count == 1 else 's'}"
+    question = f"Remove article {article.id} ({article.url}) and {versions}?"
+    click.confirm(f"{question} This deletes its history.", default=False, abort=True)
+
+
+@click.command(cls=RedlineCommand)
+@click.argument("article")
+@pass_redline
+def stop(redline: Redline, article: str) -> None:
+    """Stop checking ARTICLE (a URL or id) but keep its versions and history.
+
+    'redline resume' checks it again; 'redline remove' deletes it.
+    """
+    stopped = redline.stop(article)
+    click.echo(f"stopped {stopped.id} {stopped.url}: it won't be checked again")
+
+
+@click.command(name="list", cls=RedlineCommand)
 @json_option
 @pass_redline
 def list_articles(redline: Redline, as_json: bool) -> None:
@@ -74,10 +106,10 @@ def list_articles(redline: Redline, as_json: bool) -> None:
             format_time(article.last_changed),
             f"{label}\n[dim]{article.url}[/dim]" if article.title else label,
         )
-    Console(soft_wrap=False).print(table)
+    console().print(table)
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @pass_redline
 def resume(redline: Redline, article: str) -> None:
@@ -86,7 +118,7 @@ def resume(redline: Redline, article: str) -> None:
     click.echo(f"resumed {resumed.id} {resumed.url}: it will be checked on the next run")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @json_option
 @pass_redline
@@ -100,7 +132,7 @@ def show(redline: Redline, article: str, as_json: bool) -> None:
         click.echo(describe_article(found, versions, checks, redline.clock()))
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @click.option("--from", "from_number", type=click.IntRange(min=0), help="Old version number.")
 @click.option("--to", "to_number", type=click.IntRange(min=0), help="New version number.")
@@ -121,6 +153,8 @@ def diff(
 ) -> None:
     """Show what changed in ARTICLE; by default its latest change.
 
+    --format html writes a whole page, styles included, to save and open in a browser.
+
     \b
     Example:
         redline diff 1 --from 0 --to 2 --format html > change.html
@@ -129,13 +163,14 @@ def diff(
     if output_format == "json":
         print_json(DIFF.dump(VersionDiff(changes, old.number, new.number)))
     elif output_format == "html":
-        click.echo(render_html(changes))
+        click.echo(render_html_page(changes, old, new, url=redline.article(article).url))
     else:
         click.echo(f"Version {old.number} → Version {new.number}")
-        click.echo(render_text(changes, color=sys.stdout.isatty()))
+        colour = wants_color(sys.stdout)
+        click.echo(render_text(changes, color=colour), color=colour)  # click strips it off a tty
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("article")
 @click.option("-o", "--output", type=click.File("wb"), default="-", help="File to write.")
 @pass_redline
@@ -144,7 +179,7 @@ def feed(redline: Redline, article: str, output: BinaryIO) -> None:
     output.write(redline.feed(article))
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("page", metavar="URL|FILE")
 @click.option("--url", help="For a FILE: the URL it was saved from (picks the [[sites]] rule).")
 @click.option("--title", "title_selector", metavar="CSS", help="Try a rule: the headline.")

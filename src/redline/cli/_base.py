@@ -10,35 +10,79 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
+from rich.console import Console
 
-from ..config import load_config
+from ..config import Config, load_config
 from ..errors import RedlineError
 from ..store.database import database_url
 
 if TYPE_CHECKING:
     from ..core import Redline
 
-__all__ = ["Opener", "RedlineGroup", "json_option", "pass_redline", "print_json"]
+__all__ = [
+    "COLOR_CHOICES",
+    "Opener",
+    "RedlineCommand",
+    "RedlineGroup",
+    "choose_color",
+    "console",
+    "fail",
+    "json_option",
+    "pass_redline",
+    "print_json",
+    "wants_color",
+]
+
+COLOR_CHOICES = ("auto", "always", "never")
+"""The root command's ``--color``: ``auto`` is colour on a terminal unless NO_COLOR is set."""
+
+_COLOR = "redline.color"
+"""Where the context keeps the ``--color`` choice, for every command under the root."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class RedlineGroup(click.Group):
+class RedlineCommand(click.Command):
+    """A command whose every usage error shows its usage and help hint.
+
+    Click's parser raises some (an option missing its value) without the context, and
+    they printed the bare "Error: …" line alone.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
+
+class RedlineGroup(RedlineCommand, click.Group):
     """Turns every :class:`RedlineError`, and a file that cannot be opened, into one line on
-    stderr and exit status 2."""
+    stderr and exit status 2; its subcommands are :class:`RedlineCommand`."""
+
+    command_class = RedlineCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (RedlineError, click.FileError) as exc:
-            message = exc.format_message() if isinstance(exc, click.FileError) else exc
-            click.echo(f"redline: error: {message}", err=True)
-            ctx.exit(2)
+            fail(exc.format_message() if isinstance(exc, click.FileError) else str(exc))
+
+
+def fail(message: str) -> NoReturn:
+    """End the command with ``message`` as one line on stderr and exit status 2."""
+    one_line = " ".join(line.strip() for line in message.splitlines())
+    click.echo(f"redline: error: {one_line}", err=True)
+    click.get_current_context().exit(2)
 
 
 class Opener:
@@ -54,15 +98,19 @@ class Opener:
         self.database, self.config_path = database, config_path
         self._redline = redline
 
+    def config(self) -> Config:
+        """The settings ``--config`` names (the defaults without it)."""
+        return load_config(self.config_path)
+
     def database_url(self) -> str:
         """The SQLAlchemy URL of the database, for commands that do not need the library."""
-        return database_url(self.database or load_config(self.config_path).database)
+        return database_url(self.database or self.config().database)
 
     def __call__(self) -> Redline:
         if self._redline is None:
             from ..core import Redline
 
-            self._redline = Redline.open(self.database, load_config(self.config_path))
+            self._redline = Redline.open(self.database, self.config())
             click.get_current_context().call_on_close(self._redline.close)
         return self._redline
 
@@ -83,6 +131,28 @@ def opener() -> Opener:
     if found is None:
         raise RuntimeError("a redline command runs under the redline group")
     return found
+
+
+def choose_color(choice: str) -> None:
+    """Keep the root command's ``--color`` choice for :func:`wants_color`."""
+    click.get_current_context().meta[_COLOR] = choice
+
+
+def wants_color(stream: IO[str]) -> bool:
+    """Whether to colour what goes to ``stream``: as ``--color`` says, or with ``auto``
+    when it is a terminal and NO_COLOR is unset or empty (https://no-color.org)."""
+    choice = click.get_current_context().meta.get(_COLOR, "auto")
+    if choice != "auto":
+        return bool(choice == "always")
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A Rich console on stdout (or stderr) that colours exactly when :func:`wants_color`."""
+    stream = sys.stderr if stderr else sys.stdout
+    if wants_color(stream):
+        return Console(file=stream, force_terminal=True, no_color=False)
+    return Console(file=stream, color_system=None)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")

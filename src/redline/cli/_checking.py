@@ -9,14 +9,13 @@ import threading
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from ..errors import AlreadyRunningError
 from ..model import CheckOutcome, CheckResult
 from ..shapes import CHECK_REPORT, SOURCE_HEALTH, CheckReport
-from ._base import json_option, pass_redline, print_json
+from ._base import RedlineCommand, console, json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["check", "run", "status"]
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.argument("articles", nargs=-1)
 @click.option("--all", "all_active", is_flag=True, help="Check every active article, due or not.")
 @json_option
@@ -72,7 +71,7 @@ class _CheckReport:
 
     def __enter__(self) -> _CheckReport:
         if not self._quiet and sys.stderr.isatty():
-            self._progress = Progress(transient=True, console=Console(stderr=True))
+            self._progress = Progress(transient=True, console=console(stderr=True))
             self._progress.start()
         return self
 
@@ -108,7 +107,7 @@ def _result_line(result: CheckResult) -> str:
     return f"{result.outcome.value:<12} {result.url}"
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @json_option
 @pass_redline
 def status(redline: Redline, as_json: bool) -> None:
@@ -129,14 +128,14 @@ def status(redline: Redline, as_json: bool) -> None:
             str(entry.new_versions),
             f"{entry.error_rate:.0%}",
         )
-    console = Console(soft_wrap=False)
-    console.print(table)
+    out = console()
+    out.print(table)
     for entry in health:
         for alarm in entry.alarms:
-            console.print(f"[bold red]ALARM[/] {entry.source or '(added by hand)'}: {alarm}")
+            out.print(f"[bold red]ALARM[/] {entry.source or '(added by hand)'}: {alarm}")
 
 
-@click.command()
+@click.command(cls=RedlineCommand)
 @click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
@@ -155,6 +154,9 @@ def run(redline: Redline, log_level: str) -> None:
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler says "Running job" and "executed successfully" at info on every tick
+    scheduler_level = logging.DEBUG if log_level.lower() == "debug" else logging.WARNING
+    logging.getLogger("apscheduler").setLevel(scheduler_level)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

@@ -9,7 +9,7 @@ import click
 from ..model import Source
 from ..shapes import SOURCE
 from ..timefmt import format_time
-from ._base import json_option, pass_redline, print_json
+from ._base import RedlineGroup, json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["source"]
 
 
-@click.group()
+@click.group(cls=RedlineGroup)
 def source() -> None:
     """Poll RSS or Atom feeds and track the articles they list.
 

@@ -40,6 +40,7 @@ __all__ = [
     "ExtractedArticle",
     "extract_article",
     "normalize_text",
+    "unmatched_selectors",
 ]
 
 EXTRACTOR_VERSION = "4"
@@ -90,6 +91,13 @@ def extract_article(
         extractor_version=extractor_version(rule),
         canonical_url=metadata.canonical_url,
     )
+
+
+def unmatched_selectors(html: str | bytes, rule: SiteRule) -> tuple[str, ...]:
+    """The settings of ``rule`` (``title``, ``body``, ``byline``) whose CSS selector matches
+    no element of the page ``html``, after ``drop``: those that fall back to the generic
+    path. Raises ExtractionError for an invalid selector."""
+    return apply_site_rule(decode_html(html), rule).unmatched
 
 
 def extractor_version(rule: SiteRule | None) -> str:

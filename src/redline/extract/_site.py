@@ -18,6 +18,9 @@ from ._text import HTML_LAYOUT, normalize_text, split_blocks
 
 __all__ = ["SiteSelections", "apply_site_rule", "site_paragraphs"]
 
+_READ_SETTINGS = ("title", "body", "byline")
+"""The settings of a rule that read something from the page (``drop`` only removes)."""
+
 _OUTERMOST_BODIES = f"//*[@{KEEP_ATTRIBUTE}][not(ancestor::*[@{KEEP_ATTRIBUTE}])]"
 
 
@@ -30,6 +33,8 @@ class SiteSelections:
     title: str | None
     byline: str | None
     has_body: bool
+    unmatched: tuple[str, ...] = ()
+    """The title, body and byline settings whose selector matched no element."""
 
 
 def apply_site_rule(text: str, rule: SiteRule) -> SiteSelections:
@@ -50,7 +55,9 @@ def apply_site_rule(text: str, rule: SiteRule) -> SiteSelections:
     bodies = _outermost(_select(soup, rule.body, rule))
     for body in bodies:
         body[KEEP_ATTRIBUTE] = ""
-    return SiteSelections(html=str(soup), title=title, byline=byline, has_body=bool(bodies))
+    found = {"title": title_elements, "body": bodies, "byline": byline_elements}
+    unmatched = tuple(name for name in _READ_SETTINGS if getattr(rule, name) and not found[name])
+    return SiteSelections(str(soup), title, byline, bool(bodies), unmatched)
 
 
 def site_paragraphs(tree: lxml.html.HtmlElement) -> list[str]:

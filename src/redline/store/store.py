@@ -187,6 +187,19 @@ class Store:
             session.flush()
             return self._article(session, article_id)
 
+    def stop_article(self, article_id: int) -> Article:
+        """Check an article no more, keeping its versions and checks: stopped, due never.
+
+        A worker that claimed it may still finish the check it started.
+        """
+        with self._sessions.begin() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFoundError(f"no article with id {article_id}")
+            row.status, row.next_check = ArticleStatus.STOPPED.value, None
+            session.flush()
+            return self._article(session, article_id)
+
     def active_article_ids(self) -> list[int]:
         query = select(ArticleRow.id).where(ArticleRow.status == ArticleStatus.ACTIVE.value)
         with self._sessions() as session:

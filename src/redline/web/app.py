@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, event
 from starlette.applications import Starlette
@@ -20,7 +21,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import NotFoundError
+from ..errors import ConfigError, NotFoundError
 from ..model import Clock, utc_now
 from ..shapes import ERROR, Problem
 from ..store import ArchiveStore
@@ -28,7 +29,7 @@ from ..store.database import open_engine, upgrade
 from ..store.queries import Archive
 from . import api, feeds, pages
 from .diffs import DiffCache
-from .http import SECURITY_HEADERS, SecurityHeaders
+from .http import SECURITY_HEADERS, AsciiQuery, SecurityHeaders
 from .rendering import HTML, render
 from .state import Web
 
@@ -39,14 +40,23 @@ log = logging.getLogger("redline.web")
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(database_url: str, *, root_path: str = "", clock: Clock = utc_now) -> Starlette:
+def create_app(
+    database_url: str,
+    *,
+    root_path: str = "",
+    base_url: str | None = None,
+    clock: Clock = utc_now,
+) -> Starlette:
     """The archive's web app over the database at ``database_url`` (a SQLAlchemy URL).
 
     The schema is brought up to date first, as every redline command does; after that
     the app's connections are read-only. ``root_path`` is the path prefix the app is
     served under behind a proxy (``/archive``), whether or not the proxy strips it.
-    Raises StoreError if the database cannot be opened or upgraded.
+    ``base_url`` is the archive's public address (``[web] base_url``): feeds link under
+    it, and its path, if any, is the prefix. Raises StoreError if the database cannot be
+    opened or upgraded, ConfigError if ``base_url`` and ``root_path`` disagree.
     """
+    origin, root_path = _public_address(base_url, root_path)
     engine = _read_only_engine(database_url)
 
     @asynccontextmanager
@@ -61,7 +71,11 @@ def create_app(database_url: str, *, root_path: str = "", clock: Clock = utc_now
             *api.routes,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(_RootPath, root_path=root_path), Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(AsciiQuery),
+            Middleware(_RootPath, root_path=root_path),
+            Middleware(SecurityHeaders),
+        ],
         exception_handlers={
             HTTPException: _http_error,
             NotFoundError: _not_found,
@@ -69,17 +83,39 @@ def create_app(database_url: str, *, root_path: str = "", clock: Clock = utc_now
         },
         lifespan=lifespan,
     )
-    app.state.web = Web(Archive(engine), DiffCache(), clock, ArchiveStore(engine))
+    app.state.web = Web(Archive(engine), DiffCache(), clock, ArchiveStore(engine), origin)
     return app
 
 
+def _public_address(base_url: str | None, root_path: str) -> tuple[str | None, str]:
+    """The origin absolute links start with, and the path prefix, from both settings.
+
+    Pages link by absolute path under the prefix, so the path of the public address must
+    be that prefix: given alone, it becomes the prefix.
+    """
+    if base_url is None:
+        return None, root_path
+    parts = urlsplit(base_url)
+    prefix, root_path = parts.path.rstrip("/"), root_path.rstrip("/")
+    if prefix and root_path and prefix != root_path:
+        raise ConfigError(
+            f"[web] base_url {base_url} is under {prefix}, but the root path is {root_path}"
+        )
+    return f"{parts.scheme}://{parts.netloc}", root_path or prefix
+
+
 def serve(
-    database_url: str, *, host: str = "127.0.0.1", port: int = 8000, root_path: str = ""
+    database_url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    root_path: str = "",
+    base_url: str | None = None,
 ) -> None:
     """Serve the archive with uvicorn until interrupted."""
     import uvicorn
 
-    app = create_app(database_url, root_path=root_path)
+    app = create_app(database_url, root_path=root_path, base_url=base_url)
     uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info")
 
 
@@ -147,7 +183,6 @@ def _error(
         )
         response = Response(page, status_code, media_type=HTML)
     response.headers.update(headers or {})
-    response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
     return response
 
 
@@ -162,4 +197,7 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.error("error serving %s", request.url.path, exc_info=exc)
-    return _error(request, 500, "Something went wrong on our side; it has been logged.")
+    response = _error(request, 500, "Something went wrong on our side; it has been logged.")
+    # Starlette answers a 500 outside every middleware, SecurityHeaders too
+    response.headers.update({name.decode(): value.decode() for name, value in SECURITY_HEADERS})
+    return response

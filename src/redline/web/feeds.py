@@ -2,7 +2,9 @@
 
 Items are built by :mod:`redline.feeds` (same titles and GUIDs as ``redline feed``); each
 item's description is the change's diff, described once and kept (see :mod:`.diffs`).
-Every link in a feed is absolute, under the prefix the app is mounted at.
+Every link in a feed is absolute, under the prefix the app is mounted at: at the configured
+public address (``[web] base_url``), else at the address the request came to, and then the
+feed varies with the request's ``Host``.
 """
 
 from __future__ import annotations
@@ -103,13 +105,16 @@ def _feed(
         )
     body = channel.rss() if kind == "xml" else channel.atom()
     last_modified = modified(request, newest)
-    return cached_response(request, body, _MEDIA_TYPES[kind], last_modified=last_modified)
+    response = cached_response(request, body, _MEDIA_TYPES[kind], last_modified=last_modified)
+    if shared.origin is None:  # the links came from the Host header: a cache must key on it
+        response.headers["Vary"] = "Host"
+    return response
 
 
 def _absolute(request: Request, route: str, /, **params: object) -> str:
     """The absolute URL of the route named ``route``."""
-    base = f"{request.url.scheme}://{request.url.netloc}"
-    return base + relative_path(request, route, **params)
+    origin = web(request).origin or f"{request.url.scheme}://{request.url.netloc}"
+    return origin + relative_path(request, route, **params)
 
 
 routes = [

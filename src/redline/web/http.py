@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import quote
+from urllib.parse import quote, quote_from_bytes
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,6 +16,7 @@ from ..shapes import MAX_ID
 
 __all__ = [
     "SECURITY_HEADERS",
+    "AsciiQuery",
     "SecurityHeaders",
     "cached_response",
     "choice_param",
@@ -39,8 +40,12 @@ SECURITY_HEADERS = [
 ]
 
 
+_SECURITY_HEADER_NAMES = {name for name, _ in SECURITY_HEADERS}
+
+
 class SecurityHeaders:
-    """ASGI middleware adding the Content-Security-Policy and its companions to responses."""
+    """ASGI middleware giving every response the Content-Security-Policy and its companions,
+    each once: any the app set already are replaced."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -52,10 +57,39 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                kept = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() not in _SECURITY_HEADER_NAMES
+                ]
+                message["headers"] = [*kept, *SECURITY_HEADERS]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+_QUERY_SAFE = bytes(range(0x21, 0x7F)).decode()
+"""Bytes a query string keeps as they are: printable ASCII, escapes and separators too."""
+
+
+class AsciiQuery:
+    """ASGI middleware percent-escaping the bytes of a query string that are not printable
+    ASCII, as browsers do before sending one.
+
+    Starlette reads the query string as UTF-8 wherever it builds the request's URL, and
+    fails on anything else; escaped, a stray byte is just a parameter value that says
+    nothing (a 400 where a value matters). The scope changes in place, so the error
+    handlers outside see it too.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query: bytes = scope.get("query_string", b"")
+            scope["query_string"] = quote_from_bytes(query, safe=_QUERY_SAFE).encode()
+        await self.app(scope, receive, send)
 
 
 def path_int(request: Request, name: str) -> int:
@@ -132,6 +166,6 @@ def _not_modified(request: Request, etag: str, last_modified: datetime | None) -
         return False
     try:
         since = parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # not a date, or a year past any
         return False
     return since.tzinfo is not None and last_modified.replace(microsecond=0) <= since

@@ -26,6 +26,9 @@ class Web:
     clock: Clock
     pages: ArchiveStore
     """The raw archive: the pages versions were extracted from."""
+    origin: str | None = None
+    """Where absolute links start (``https://example.org``), from ``[web] base_url``;
+    None: from each request's Host header, so such responses vary with it."""
 
     def changes(
         self,
