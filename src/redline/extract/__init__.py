@@ -97,7 +97,7 @@ def unmatched_selectors(html: str | bytes, rule: SiteRule) -> tuple[str, ...]:
     """The settings of ``rule`` (``title``, ``body``, ``byline``) whose CSS selector matches
     no element of the page ``html``, after ``drop``: those that fall back to the generic
     path. Raises ExtractionError for an invalid selector."""
-    return apply_site_rule(decode_html(html), rule).unmatched
+    return apply_site_rule(page_text(html), rule).unmatched
 
 
 def extractor_version(rule: SiteRule | None) -> str:
