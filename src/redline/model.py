@@ -6,6 +6,7 @@ import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from .errors import ErrorKind
 
@@ -17,12 +18,17 @@ __all__ = [
     "CheckRecord",
     "CheckResult",
     "CheckSummary",
+    "ArticleText",
+    "ChangeCard",
+    "ChangeKind",
     "Clock",
     "ExtractedArticle",
     "Monotonic",
     "NextCheck",
+    "NumberChange",
     "Observation",
     "Sleep",
+    "SentenceCounts",
     "Source",
     "Version",
     "utc_now",
@@ -251,3 +257,94 @@ class NextCheck:
     at: datetime | None
     interval: timedelta
     status: ArticleStatus
+
+
+class ArticleText(Protocol):
+    """What makes an article's text: a stored :class:`Version` or an :class:`ExtractedArticle`."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def byline(self) -> str | None: ...
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]: ...
+
+
+class ChangeKind(enum.StrEnum):
+    """What kind of edit a change is; one change can be of several kinds (its card's kinds)."""
+
+    HEADLINE = "headline"
+    """The headline changed."""
+    BYLINE = "byline"
+    """The byline changed."""
+    LEDE = "lede"
+    """The first paragraph changed."""
+    ADDED = "added"
+    """A paragraph or sentence was added."""
+    REMOVED = "removed"
+    """A paragraph or sentence was removed."""
+    MOVED = "moved"
+    """Text was reordered, and nothing else changed."""
+    NUMBERS = "numbers"
+    """A number, amount, percentage or date was added, removed or changed."""
+    QUOTES = "quotes"
+    """A quoted passage was added, removed or changed."""
+    NAMES = "names"
+    """A person's or organisation's name was added or removed."""
+    CORRECTION = "correction"
+    """A correction, clarification, update or editor's note was added or changed."""
+    TYPO = "typo"
+    """Only small spelling, punctuation or wording fixes."""
+    REWRITE = "rewrite"
+    """Most of the text changed."""
+    REVERT = "revert"
+    """The text is again that of an earlier version (``revert_of``)."""
+    STEALTH = "stealth"
+    """A substantive change (numbers, quotes, names, removed sentences, the headline)
+    with no correction notice added in the same version."""
+
+
+@dataclass(frozen=True)
+class SentenceCounts:
+    """How the sentences of two texts match up (the NewsEdits operations)."""
+
+    added: int = 0
+    deleted: int = 0
+    edited: int = 0
+    """A removed and an added sentence that are mostly the same sentence."""
+    moved: int = 0
+    """The same sentence, elsewhere."""
+
+
+@dataclass(frozen=True)
+class NumberChange:
+    """A number, amount, percentage or date as it was and as it became."""
+
+    old: str | None
+    """None: the number was added."""
+    new: str | None
+    """None: the number was removed."""
+
+
+@dataclass(frozen=True)
+class ChangeCard:
+    """What one change to an article is, how much it matters and why, in one sentence."""
+
+    kinds: tuple[ChangeKind, ...]
+    """In the order of :class:`ChangeKind`."""
+    significance: float
+    """From 0 (nothing a reader would notice) to 1."""
+    summary: str
+    """One plain sentence for people."""
+    reasons: tuple[str, ...]
+    """Why the significance is what it is, in short strings."""
+    sentences: SentenceCounts
+    words_changed: float
+    """The share of words changed, from 0 to 1."""
+    numbers: tuple[NumberChange, ...]
+    revert_of: int | None
+    """The number of the earlier version whose text this one returns to, if it does."""
+    classifier_version: str
+    """What computed the card: cards of another version are recomputed by ``reclassify``."""
