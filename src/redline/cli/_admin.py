@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ._base import opener
+from ._base import opener, say_created
 
 __all__ = ["db", "demo", "serve"]
 
@@ -37,10 +37,13 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Create the database or bring its schema up to date."""
-    from ..store import display_url, upgrade_database
+    from ..store import SchemaChange, display_url, upgrade_database
 
     url = opener().database_url()
-    ran = upgrade_database(url)
+    change = upgrade_database(url)
+    if change is SchemaChange.CREATED:
+        say_created(url)
+    ran = change is not SchemaChange.UNCHANGED
     click.echo(f"{'upgraded' if ran else 'already up to date:'} {display_url(url)}")
 
 

@@ -14,15 +14,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import click
+from sqlalchemy.engine import URL
 
 from ..config import load_config
 from ..errors import RedlineError
-from ..store.database import database_url
+from ..store.database import database_location, database_url
 
 if TYPE_CHECKING:
     from ..core import Redline
 
-__all__ = ["Opener", "RedlineGroup", "json_option", "pass_redline", "print_json"]
+__all__ = ["Opener", "RedlineGroup", "json_option", "pass_redline", "print_json", "say_created"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -64,7 +65,14 @@ class Opener:
 
             self._redline = Redline.open(self.database, load_config(self.config_path))
             click.get_current_context().call_on_close(self._redline.close)
+            if self._redline.store.created:
+                say_created(self._redline.store.engine.url)
         return self._redline
+
+
+def say_created(url: str | URL) -> None:
+    """Say on stderr that a new database was made at ``url``: a mistyped --db shows at once."""
+    click.echo(f"redline: created a new database at {database_location(url)}", err=True)
 
 
 def pass_redline(command: Callable[Concatenate[Redline, P], R]) -> Callable[P, R]:
