@@ -19,13 +19,20 @@ import ipaddress
 import socket
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
 from ..errors import BlockedAddressError, ConnectError
 
-__all__ = ["AddressGuard", "GuardedBackend", "Resolver", "guarded_transport"]
+__all__ = [
+    "AddressGuard",
+    "GuardedBackend",
+    "Resolver",
+    "guarded_transport",
+    "refuse_private_hosts",
+]
 
 Resolver = Callable[[str], Awaitable[Sequence[str]]]
 """Resolves a host name to the IP addresses (as strings) a connection could use."""
@@ -64,11 +71,28 @@ class AddressGuard:
         for address in addresses:
             kind = blocked_kind(address)
             if kind is not None:
-                raise BlockedAddressError(
-                    f"refusing to {refusing}: {address} is {kind} address"
-                    " (set [fetch] allow_private_networks = true to allow)"
-                )
+                raise _blocked(refusing, address, kind)
         return addresses
+
+    async def refuse_if_only_blocked(self, host: str, *, refusing: str) -> None:
+        """Refuse ``host`` if it is, or resolves only to, addresses the guard refuses.
+
+        Looser than :meth:`addresses`, for a first look before any fetch: a host
+        that does not resolve passes (it may by the time it is fetched), and so
+        does one with a public address among its answers (the fetch decides).
+
+        Raises:
+            BlockedAddressError: every address is refused (and private networks are not allowed).
+        """
+        if self.allow_private_networks:
+            return
+        try:
+            addresses = await self._addresses_of(host)
+        except (ConnectError, ValueError):  # no answer, or not addresses: none refused
+            return
+        kinds = [blocked_kind(address) for address in addresses]
+        if all(kinds):
+            raise _blocked(refusing, addresses[0], str(kinds[0]))
 
     async def _addresses_of(self, host: str) -> list[IPAddress]:
         with contextlib.suppress(ValueError):
@@ -137,6 +161,38 @@ def guarded_transport(guard: AddressGuard, tls: ssl.SSLContext) -> httpx.AsyncHT
         network_backend=GuardedBackend(guard),
     )
     return transport
+
+
+def _blocked(refusing: str, address: IPAddress, kind: str) -> BlockedAddressError:
+    return BlockedAddressError(
+        f"refusing to {refusing}: {address} is {kind} address"
+        " (set [fetch] allow_private_networks = true to allow)"
+    )
+
+
+async def refuse_private_hosts(urls: Iterable[str], guard: AddressGuard, timeout: float) -> None:
+    """Refuse the first of ``urls`` whose host is, or resolves only to, refused addresses.
+
+    Hosts are looked up at once, each for at most ``timeout`` seconds; one
+    whose lookup takes longer, or fails in any way, passes, as one that does
+    not resolve does: the fetch checks again.
+
+    Raises:
+        BlockedAddressError: naming the URL and the setting that would allow it.
+    """
+    first_url: dict[str, str] = {}
+    for url in urls:
+        first_url.setdefault(urlsplit(url).hostname or "", url)
+
+    async def look_up(host: str) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await guard.refuse_if_only_blocked(host, refusing=f"track {first_url[host]}")
+
+    outcomes = await asyncio.gather(*map(look_up, first_url), return_exceptions=True)
+    for outcome in outcomes:
+        if isinstance(outcome, BlockedAddressError):
+            raise outcome
 
 
 def blocked_kind(address: IPAddress) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import errno
 import fcntl
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -144,21 +145,28 @@ def _missing_driver(url: URL, exc: ModuleNotFoundError) -> str:
 
 def _refused_write(context: ExceptionContext) -> None:
     """Turn a write the database refuses into a StoreError that says so in a line."""
-    reason = _refusal(context.original_exception)
-    if reason is None:
+    if context.engine is None:
         return
-    where = database_location(context.engine.url) if context.engine else "in use"
-    raise StoreError(f"cannot write to the database {where}: {reason}") from (
-        context.original_exception
-    )
+    reason = _refusal(context.original_exception, context.engine.url)
+    if reason is not None:
+        where = database_location(context.engine.url)
+        raise StoreError(f"cannot write to the database {where}: {reason}") from (
+            context.original_exception
+        )
 
 
-def _refusal(exc: BaseException) -> str | None:
-    """Why the database refused a write, if ``exc`` is such a refusal."""
+def _refusal(exc: BaseException, url: URL) -> str | None:
+    """Why the database at ``url`` refused a write, if ``exc`` is such a refusal."""
     if isinstance(exc, sqlite3.Error):
-        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == _SQLITE_READONLY:
-            return f"read-only ({exc})"
-        return None
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) != _SQLITE_READONLY:
+            return None
+        path = sqlite_file(url)
+        if path is not None and not os.access(path.parent, os.W_OK):
+            # even reading needs it: the write-ahead log's files are made beside the database
+            return (
+                f"read-only folder {path.parent} (SQLite writes its log files beside the database)"
+            )
+        return f"read-only ({exc})"
     reason = _POSTGRES_REFUSALS.get(str(getattr(exc, "sqlstate", "")))
     return None if reason is None else f"{reason} ({_one_line(exc)})"
 

@@ -72,7 +72,10 @@ class ArticleRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2048), unique=True)
-    final_url: Mapped[str | None] = mapped_column(String(2048))
+    # where its fetches end, and the name its page gives itself: add and feed discovery
+    # find an article by either (ARTICLE_NAMES), so both are indexed (migration 0008)
+    final_url: Mapped[str | None] = mapped_column(String(2048), index=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     first_seen: Mapped[datetime]
     last_checked: Mapped[datetime | None]
@@ -86,6 +89,11 @@ class ArticleRow(Base):
     # A worker's claim on the article while it checks it (see Store.claim_due_articles).
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
+
+
+ARTICLE_NAMES = (ArticleRow.url, ArticleRow.final_url, ArticleRow.canonical_url)
+"""The URLs an article is known by: the one it was added under, where its fetches end
+(after redirects), and the one its page names as its own (``rel=canonical``, ``og:url``)."""
 
 
 def new_article_values(url: str, source: str | None, now: datetime) -> dict[str, Any]:
