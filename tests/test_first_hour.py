@@ -8,10 +8,12 @@ PostgreSQL without its driver.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import re
 import sys
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -141,6 +143,26 @@ def test_add_asks_the_resolver_and_refuses_a_host_with_only_private_addresses(
     added = redline.add(["https://mixed.example/a", "https://unknown.example/a"])
     assert [created for _, created in added] == [True, True]
     assert {"localhost", "intranet.example", "unknown.example"} <= set(mocksite.dns.asked)
+
+
+def test_a_lookup_slower_than_the_time_limit_lets_the_url_in(
+    make_redline: RedlineFactory, mocksite: MockSite
+) -> None:
+    asked: list[str] = []
+    waited: list[float] = []
+
+    async def never_answers(host: str) -> Sequence[str]:
+        asked.append(host)
+        await asyncio.Event().wait()
+        return []  # never reached: nothing sets the event
+
+    async def time_passes(seconds: float) -> None:
+        waited.append(seconds)
+
+    redline = make_redline(over=mocksite, resolver=never_answers, sleep=time_passes)
+    ((article, created),) = redline.add(["https://slow.example/a"])
+    assert created and article.url == "https://slow.example/a"
+    assert asked == ["slow.example"] and waited == [redline.config.fetch.timeout]
 
 
 def test_the_setting_lets_a_private_address_be_added(make_redline: RedlineFactory) -> None:

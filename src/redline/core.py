@@ -157,7 +157,8 @@ class Redline:
         guard = AddressGuard(
             self._resolver, allow_private_networks=self.config.fetch.allow_private_networks
         )
-        asyncio.run(refuse_private_hosts(canonical, guard, self.config.fetch.timeout))
+        timeout = self.config.fetch.timeout
+        asyncio.run(refuse_private_hosts(canonical, guard, timeout, self._sleep))
         now = self._clock()
         return [self.store.add_article(url, source=source, now=now) for url in canonical]
 

@@ -25,6 +25,7 @@ import httpcore
 import httpx
 
 from ..errors import BlockedAddressError, ConnectError
+from ..model import Sleep
 
 __all__ = [
     "AddressGuard",
@@ -170,12 +171,14 @@ def _blocked(refusing: str, address: IPAddress, kind: str) -> BlockedAddressErro
     )
 
 
-async def refuse_private_hosts(urls: Iterable[str], guard: AddressGuard, timeout: float) -> None:
+async def refuse_private_hosts(
+    urls: Iterable[str], guard: AddressGuard, timeout: float, sleep: Sleep
+) -> None:
     """Refuse the first of ``urls`` whose host is, or resolves only to, refused addresses.
 
-    Hosts are looked up at once, each for at most ``timeout`` seconds; one
-    whose lookup takes longer, or fails in any way, passes, as one that does
-    not resolve does: the fetch checks again.
+    The hosts are looked up at once, for at most ``timeout`` seconds of the
+    clock ``sleep`` waits on; a lookup not done by then, or failing in any
+    way, passes, as a host that does not resolve does: the fetch checks again.
 
     Raises:
         BlockedAddressError: naming the URL and the setting that would allow it.
@@ -183,16 +186,22 @@ async def refuse_private_hosts(urls: Iterable[str], guard: AddressGuard, timeout
     first_url: dict[str, str] = {}
     for url in urls:
         first_url.setdefault(urlsplit(url).hostname or "", url)
-
-    async def look_up(host: str) -> None:
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                await guard.refuse_if_only_blocked(host, refusing=f"track {first_url[host]}")
-
-    outcomes = await asyncio.gather(*map(look_up, first_url), return_exceptions=True)
-    for outcome in outcomes:
-        if isinstance(outcome, BlockedAddressError):
-            raise outcome
+    lookups = [
+        asyncio.ensure_future(guard.refuse_if_only_blocked(host, refusing=f"track {url}"))
+        for host, url in first_url.items()
+    ]
+    if not lookups:
+        return
+    every_lookup = asyncio.gather(*lookups, return_exceptions=True)
+    time_limit = asyncio.ensure_future(sleep(timeout))
+    await asyncio.wait((every_lookup, time_limit), return_when=asyncio.FIRST_COMPLETED)
+    for task in (*lookups, time_limit):
+        task.cancel()
+    await asyncio.gather(every_lookup, time_limit, return_exceptions=True)
+    for lookup in lookups:
+        failure = None if lookup.cancelled() else lookup.exception()
+        if isinstance(failure, BlockedAddressError):
+            raise failure
 
 
 def blocked_kind(address: IPAddress) -> str | None:
