@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 from handclock import Clock
 from localsite import Route
 from mocksite import PUBLIC_ADDRESS, MockSite, Site
-from redline import BlockedAddressError, Redline, ScheduleConfig
+from redline import BlockedAddressError, CheckOutcome, Redline, ScheduleConfig
 from redline.cli import cli
 from redline.cli._base import Opener
 from redline.demo import FIRST_EDITION, render_page
@@ -104,6 +104,14 @@ def test_a_page_cannot_claim_another_sites_address(
     assert article.canonical_url is None  # not its own site: not its name
     ((other, created),) = redline.add(["https://bank.example/"])
     assert created and other.id != article.id
+
+
+def test_a_name_too_long_to_store_is_no_name(redline: Redline, site: Site) -> None:
+    site.page("/news/flood", story_page("/news/flood?" + "x" * 3000))
+    redline.add([site.url("/news/flood")])
+    (result,) = redline.check().results
+    assert result.outcome is CheckOutcome.NEW_VERSION  # on PostgreSQL too
+    assert redline.articles()[0].canonical_url is None
 
 
 # --- item 10: private addresses are refused when added ------------------------------------

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import click
-from sqlalchemy.engine import URL
 
 from ..config import load_config
 from ..errors import RedlineError
@@ -66,11 +65,11 @@ class Opener:
             self._redline = Redline.open(self.database, load_config(self.config_path))
             click.get_current_context().call_on_close(self._redline.close)
             if self._redline.store.created:
-                say_created(self._redline.store.engine.url)
+                say_created(str(self._redline.store.engine.url))  # str() masks a password
         return self._redline
 
 
-def say_created(url: str | URL) -> None:
+def say_created(url: str) -> None:
     """Say on stderr that a new database was made at ``url``: a mistyped --db shows at once."""
     click.echo(f"redline: created a new database at {database_location(url)}", err=True)
 

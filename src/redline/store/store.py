@@ -28,7 +28,14 @@ from .archive import add_capture, body_ids, delete_unused_bodies
 from .database import SchemaChange, open_engine, upgrade
 from .health import SourceHealth, source_health
 from .rows import article_query, checks_query, to_article, to_check, to_version
-from .tables import ARTICLE_NAMES, ArticleRow, CheckRow, VersionRow, new_article_values
+from .tables import (
+    ARTICLE_NAMES,
+    URL_LENGTH,
+    ArticleRow,
+    CheckRow,
+    VersionRow,
+    new_article_values,
+)
 from .versioning import article_hash, content_hash, held_back, is_new_version, replace_version_text
 
 __all__ = ["Planner", "Store", "content_hash"]
@@ -372,10 +379,11 @@ def _own_name(seen: Observation) -> str | None:
     """The URL the page names as its own, if it is on the site the fetch ended at.
 
     A page's word is taken for its own site only: a page naming another site's
-    address must not become, or swallow, the article tracked there.
+    address must not become, or swallow, the article tracked there. A name too
+    long to store is no name.
     """
     named = seen.article.canonical_url if seen.article else None
-    if named is None or seen.final_url is None:
+    if named is None or seen.final_url is None or len(named) > URL_LENGTH:
         return None
     hosts = {(urlsplit(url).hostname or "").removeprefix("www.") for url in (named, seen.final_url)}
     return named if len(hosts) == 1 else None

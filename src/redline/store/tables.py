@@ -36,6 +36,9 @@ SQLite's hold more, but a larger number names no row on every backend, and askin
 PostgreSQL for one is an error, not an empty answer.
 """
 
+URL_LENGTH = 2048
+"""The longest URL an article's URL columns hold (PostgreSQL refuses a longer one)."""
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -71,11 +74,11 @@ class ArticleRow(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)
     # where its fetches end, and the name its page gives itself: add and feed discovery
     # find an article by either (ARTICLE_NAMES), so both are indexed (migration 0008)
-    final_url: Mapped[str | None] = mapped_column(String(2048), index=True)
-    canonical_url: Mapped[str | None] = mapped_column(String(2048), index=True)
+    final_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), index=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), index=True)
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     first_seen: Mapped[datetime]
     last_checked: Mapped[datetime | None]
