@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from localsite import LocalSite, Route
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, render_page
+from redline.store import upgrade_database
 
 STORY = FIRST_EDITION[1]
 Run = Callable[..., Result]
@@ -24,6 +25,7 @@ Run = Callable[..., Result]
 def run(tmp_path: Path, database_url: str) -> Run:
     config = tmp_path / "redline.toml"
     config.write_text("[fetch]\nallow_private_networks = true\ntimeout = 2\nper_host_delay = 0\n")
+    upgrade_database(database_url)  # made beforehand: no "created a new database" line
 
     def invoke(*args: str) -> Result:
         runner = CliRunner()
@@ -158,7 +160,8 @@ def test_bad_config_and_database_are_one_line_errors(tmp_path: Path) -> None:
 def test_db_upgrade_creates_then_reports_up_to_date(tmp_path: Path) -> None:
     db = str(tmp_path / "new.db")
     first = CliRunner().invoke(cli, ["--db", db, "db", "upgrade"])
-    assert first.exit_code == 0 and first.output.startswith("upgraded")
+    assert first.exit_code == 0 and first.stdout.startswith("upgraded")
+    assert first.stderr == f"redline: created a new database at {db}\n"
     again = CliRunner().invoke(cli, ["--db", db, "db", "upgrade"])
     assert again.output.startswith("already up to date")
 
@@ -259,7 +262,7 @@ def test_extract_tries_a_rule_from_the_command_line_and_prints_it_for_the_config
     config = tmp_path / "mine.toml"
     config.write_text(snippet)  # pasted as printed, it is a valid config with the same effect
     pasted = CliRunner().invoke(cli, ["--config", str(config), "extract", str(saved), "--url", url])
-    assert pasted.output == tried.output.split("\nThe rule tried", 1)[0]
+    assert pasted.stdout == tried.output.split("\nThe rule tried", 1)[0]
 
     invalid = run("extract", str(saved), "--url", url, "--body", "div[")
     assert invalid.exit_code == 2 and "invalid CSS selector 'div['" in invalid.output

@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from redline.cli import cli
 from redline.cli._base import RedlineCommand, fail
 from redline.demo import FIRST_EDITION, render_page
+from redline.store import upgrade_database
 from terminal import Terminal, on_terminal
 from test_docs import all_commands
 from test_web_browser import CHROMIUM, Browser
@@ -29,8 +30,13 @@ Run = Callable[..., Result]
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    """A database for what does not depend on which kind it is (questions, colour)."""
-    return f"sqlite:///{tmp_path / 'redline.db'}"
+    """A database for what does not depend on which kind it is (questions, colour).
+
+    It exists already, so no command says it created it.
+    """
+    url = f"sqlite:///{tmp_path / 'redline.db'}"
+    upgrade_database(url)
+    return url
 
 
 def redline(database: str, *args: str, input: str | None = None) -> Result:

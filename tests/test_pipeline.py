@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from handclock import Clock
 from localsite import LocalSite, Request, Route
-from mocksite import MockSite, Site
+from mocksite import PUBLIC_ADDRESS, MockSite, Site
 from redline import BlockedAddressError, CheckOutcome, Config, Redline
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, Story, render_page
@@ -252,8 +252,8 @@ def test_a_bad_page_is_a_recorded_error_and_leaves_the_versions_alone(
 def test_a_private_address_is_refused_without_the_setting(
     make_redline: RedlineFactory, newsroom: Newsroom, site: Site
 ) -> None:
+    make_redline().add([newsroom.url])  # added with the guard off: checked with it on
     guarded = make_redline(Config())
-    guarded.add([newsroom.url])
     (result,) = guarded.check().results
     assert result.outcome is CheckOutcome.ERROR
     assert result.error is not None and "allow_private_networks" in result.error
@@ -409,13 +409,14 @@ def test_the_public_site_is_reached_through_the_address_guard(
     make_redline: RedlineFactory, mocksite: MockSite
 ) -> None:
     newsroom = Newsroom(mocksite, STORY)
-    mocksite.dns.table["intranet.example"] = ["10.0.0.1"]
+    mocksite.dns.table["intranet.example"] = [PUBLIC_ADDRESS]  # public when added...
     mocksite.page("/admin", render_page(STORY, FIRST_EDITION, 1))
     mocksite.routes["/inward"] = Route(
         status=302, headers={"Location": mocksite.url("/admin", host="intranet.example")}
     )
     redline = make_redline(over=mocksite)
     redline.add([newsroom.url, mocksite.url("/admin", "intranet.example"), mocksite.url("/inward")])
+    mocksite.dns.table["intranet.example"] = ["10.0.0.1"]  # ...private when checked
     outcomes = {r.url: (r.outcome, r.error or "") for r in redline.check().results}
     assert outcomes.pop(newsroom.url) == (CheckOutcome.NEW_VERSION, "")
     for url, (outcome, error) in outcomes.items():

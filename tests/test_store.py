@@ -13,7 +13,7 @@ from redline.config import VersionPolicy
 from redline.errors import NotFoundError, StoreError
 from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
 from redline.model import ArticleStatus, CheckOutcome, NextCheck, Observation
-from redline.store import Store, database_url, upgrade_database
+from redline.store import SchemaChange, Store, database_url, upgrade_database
 from redline.store.search_tables import include_name
 from redline.store.tables import Base
 
@@ -189,9 +189,10 @@ def test_unicode_survives_the_round_trip(store: Store) -> None:
 
 
 def test_schema_is_created_by_migrations_and_upgrade_is_idempotent(database_url: str) -> None:
-    assert upgrade_database(database_url) is True
-    assert upgrade_database(database_url) is False
+    assert upgrade_database(database_url) is SchemaChange.CREATED
+    assert upgrade_database(database_url) is SchemaChange.UNCHANGED
     store = Store.open(database_url)
+    assert not store.created  # the schema was there already
     tables = set(inspect(store.engine).get_table_names())
     assert {"articles", "versions", "checks", "alembic_version"} <= tables
     store.close()

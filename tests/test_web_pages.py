@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import delete, text
-from sqlalchemy.exc import DBAPIError
 
+from redline.errors import StoreError
 from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
 from redline.store import Store
 from redline.store.tables import VersionRow
@@ -391,7 +391,7 @@ def test_an_internal_error_is_a_500_page_without_a_traceback(database_url: str) 
 
 
 def test_the_app_cannot_change_the_archive(archive: Served) -> None:
-    with pytest.raises(DBAPIError):
+    with pytest.raises(StoreError, match="cannot write to the database .*: read-only"):
         with archive.app.state.web.archive.engine.begin() as connection:
             connection.execute(delete(VersionRow))
 

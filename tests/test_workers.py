@@ -29,6 +29,7 @@ from redline import (
     WorkerCrashedError,
     workers,
 )
+from redline.config import load_config
 from redline.demo import FIRST_EDITION, render_page
 from redline.errors import ErrorKind
 from redline.workers import ExtractionPool
@@ -193,7 +194,7 @@ def test_kill_9_of_a_check_leaves_no_process_behind(site: LocalSite, tmp_path: P
     site.routes["/news/poison"] = replace(html_route(article_page()), delay=120)  # holds the pass
     database, config = tmp_path / "redline.db", tmp_path / "redline.toml"
     config.write_text("[fetch]\nallow_private_networks = true\nper_host_delay = 0\ntimeout = 120\n")
-    with Redline.open(database) as redline:
+    with Redline.open(database, load_config(config)) as redline:
         redline.add([*urls, held])
     command = [sys.executable, "-m", "redline", "--db", str(database), "--config", str(config)]
     with (tmp_path / "stderr").open("wb") as stderr:

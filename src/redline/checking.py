@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .config import Config
-from .errors import ErrorKind, ExtractionError, FetchError, RedlineError
+from .errors import ErrorKind, ExtractionError, FetchError, RedlineError, StoreError
 from .fetch import Fetcher
 from .model import Article, CheckResult, ExtractedArticle, NextCheck, Observation
 from .reextract import capture_html
@@ -104,6 +104,8 @@ class CheckPass:
         plan = self._planner(seen)
         try:
             return self.store.record_check(article.id, seen, plan, self.config.versions)
+        except StoreError:  # the database refuses every write (read-only, full): end the pass
+            raise
         except Exception as exc:  # one odd row (a value the database refuses, ...)
             bare = Observation(seen.checked_at, seen.duration, http_status=seen.http_status)
             bare = _internal_failure(bare, "recording the check", article.url, exc)

@@ -2,13 +2,16 @@
 
 Every setting has a default, so redline runs with no file at all. Unknown
 sections or keys are an error: a misspelt setting silently ignored is worse
-than a clear message.
+than a clear message. So is a value that loads and fails later: every number
+is finite and within bounds (durations at most :data:`MAX_DURATION`), and the
+user agent is a valid HTTP header value.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -26,6 +29,7 @@ from .errors import ConfigError
 __all__ = [
     "Config",
     "FetchConfig",
+    "MAX_DURATION",
     "ScheduleConfig",
     "SiteRule",
     "VersionPolicy",
@@ -40,8 +44,16 @@ DEFAULT_USER_AGENT = (
     f"redline/{__version__} (news article version tracker; +https://pypi.org/project/redline/)"
 )
 
+MAX_DURATION = timedelta(days=3650)
+"""The longest duration a setting takes, ten years: a longer one is a typo, and times that
+far ahead soon leave what a datetime (and the database) can hold."""
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_HEADER_VALUE = re.compile(r"[!-~]+(?: [!-~]+)*")
+"""Printable ASCII words separated by single spaces: a header value every HTTP stack sends."""
+_MAX_SECONDS = 3600.0
+"""The longest time limit or delay between requests: an hour."""
 
 
 def parse_duration(value: object, *, name: str = "duration") -> timedelta:
@@ -54,8 +66,10 @@ def parse_duration(value: object, *, name: str = "duration") -> timedelta:
         seconds = float(match[1]) * _UNIT_SECONDS[match[2]]
     else:
         raise ConfigError(f"{name}: expected a duration like '30m', '12h' or '40d', got {value!r}")
-    if seconds < 0:
-        raise ConfigError(f"{name}: a duration cannot be negative")
+    if math.isnan(seconds) or seconds < 0:
+        raise ConfigError(f"{name}: a duration cannot be negative or NaN")
+    if seconds > MAX_DURATION.total_seconds():
+        raise ConfigError(f"{name}: at most {MAX_DURATION.days}d (ten years), got {value!r}")
     return timedelta(seconds=seconds)
 
 
@@ -181,31 +195,63 @@ def _fetch_config(table: Mapping[str, Any]) -> FetchConfig:
     where = "[fetch]"
     _reject_unknown(table, {f.name for f in dataclasses.fields(FetchConfig)}, where)
     default = FetchConfig()
-    config = FetchConfig(
-        timeout=float(_typed(table, "timeout", (int, float), default.timeout, where)),
-        max_bytes=_typed(table, "max_bytes", int, default.max_bytes, where),
-        max_redirects=_typed(table, "max_redirects", int, default.max_redirects, where),
-        user_agent=_typed(table, "user_agent", str, default.user_agent, where),
+    return FetchConfig(
+        timeout=_number(table, "timeout", default.timeout, where, high=_MAX_SECONDS),
+        max_bytes=_count(table, "max_bytes", default.max_bytes, where, high=2**30),
+        max_redirects=_count(table, "max_redirects", default.max_redirects, where, low=0, high=100),
+        user_agent=_user_agent(table, default.user_agent, where),
         allow_private_networks=_typed(
             table, "allow_private_networks", bool, default.allow_private_networks, where
         ),
-        concurrency=_typed(table, "concurrency", int, default.concurrency, where),
-        per_host_concurrency=_typed(
-            table, "per_host_concurrency", int, default.per_host_concurrency, where
+        concurrency=_count(table, "concurrency", default.concurrency, where, high=1024),
+        per_host_concurrency=_count(
+            table, "per_host_concurrency", default.per_host_concurrency, where, high=1024
         ),
-        per_host_delay=float(
-            _typed(table, "per_host_delay", (int, float), default.per_host_delay, where)
+        per_host_delay=_number(
+            table, "per_host_delay", default.per_host_delay, where, low=0, high=_MAX_SECONDS
         ),
         respect_robots=_typed(table, "respect_robots", bool, default.respect_robots, where),
     )
-    positive = (config.timeout, config.max_bytes, config.concurrency, config.per_host_concurrency)
-    if min(positive) <= 0:
+
+
+def _number(
+    table: Mapping[str, Any],
+    key: str,
+    default: float,
+    where: str,
+    *,
+    low: float | None = None,
+    high: float,
+) -> float:
+    """A finite number from ``low`` (None: above 0) to ``high``."""
+    value = float(_typed(table, key, (int, float), default, where))
+    if not math.isfinite(value):
+        raise ConfigError(f"{where} {key}: must be a finite number, got {value}")
+    if value > high or (value <= 0 if low is None else value < low):
+        lowest = "positive" if low is None else f"at least {low:g}"
+        raise ConfigError(f"{where} {key}: must be {lowest} and at most {high:g}, got {value:g}")
+    return value
+
+
+def _count(
+    table: Mapping[str, Any], key: str, default: int, where: str, *, low: int = 1, high: int
+) -> int:
+    """A whole number from ``low`` to ``high``."""
+    value: int = _typed(table, key, int, default, where)
+    if not low <= value <= high:
+        lowest = "positive" if low == 1 else f"at least {low}"
+        raise ConfigError(f"{where} {key}: must be {lowest} and at most {high}, got {value}")
+    return value
+
+
+def _user_agent(table: Mapping[str, Any], default: str, where: str) -> str:
+    value: str = _typed(table, "user_agent", str, default, where)
+    if not _HEADER_VALUE.fullmatch(value):
         raise ConfigError(
-            f"{where}: timeout, max_bytes, concurrency and per_host_concurrency must be positive"
+            f"{where} user_agent: must be a valid HTTP header value: printable ASCII, no"
+            f" control characters or surrounding spaces, got {value!r}"
         )
-    if config.max_redirects < 0 or config.per_host_delay < 0:
-        raise ConfigError(f"{where}: max_redirects and per_host_delay cannot be negative")
-    return config
+    return value
 
 
 def _schedule_config(table: Mapping[str, Any]) -> ScheduleConfig:
@@ -214,16 +260,12 @@ def _schedule_config(table: Mapping[str, Any]) -> ScheduleConfig:
     default = ScheduleConfig()
     config = ScheduleConfig(
         after_change=_duration(table, "after_change", default.after_change, where),
-        backoff=float(_typed(table, "backoff", (int, float), default.backoff, where)),
-        jitter=float(_typed(table, "jitter", (int, float), default.jitter, where)),
+        backoff=_number(table, "backoff", default.backoff, where, low=1, high=100),
+        jitter=_fraction(table, "jitter", default.jitter, where),
         stop_after=_duration(table, "stop_after", default.stop_after, where),
         source_interval=_duration(table, "source_interval", default.source_interval, where),
         lease=_duration(table, "lease", default.lease, where),
     )
-    if config.backoff < 1:
-        raise ConfigError(f"{where} backoff: must be at least 1")
-    if not 0 <= config.jitter < 1:
-        raise ConfigError(f"{where} jitter: must be between 0 and 1")
     for name in ("after_change", "source_interval", "lease"):
         if getattr(config, name).total_seconds() <= 0:
             raise ConfigError(f"{where} {name}: must be positive")

@@ -31,7 +31,7 @@ from .diff import ArticleDiff, diff_versions
 from .errors import ExtractionError, NotFoundError
 from .extract import extract_article, unmatched_selectors
 from .feeds import article_feed
-from .fetch import Fetcher, Page, Resolver, RobotsMemory
+from .fetch import AddressGuard, Fetcher, Page, Resolver, RobotsMemory, refuse_private_hosts
 from .model import (
     Article,
     Capture,
@@ -41,6 +41,7 @@ from .model import (
     Clock,
     ExtractedArticle,
     Monotonic,
+    Outlook,
     Sleep,
     Source,
     Version,
@@ -49,6 +50,7 @@ from .model import (
 from .reextract import ReextractResult, extract_captures, store_reextraction
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
+from .store.tables import MAX_ID
 from .urls import canonical_url
 from .warc import write_warc
 from .workers import INLINE_EXTRACTIONS, ExtractionPool
@@ -148,8 +150,17 @@ class Redline:
         """Track ``urls``; each comes back with whether it was new.
 
         Every URL is checked before any is added, so one bad URL adds none.
+        Unless ``[fetch] allow_private_networks`` is on, a URL whose host is,
+        or resolves only to, an address no check would fetch (loopback,
+        private, ...) is refused with :class:`BlockedAddressError`; a host that
+        does not resolve yet is accepted, as it may by the time it is checked.
         """
         canonical = [canonical_url(url) for url in urls]
+        guard = AddressGuard(
+            self._resolver, allow_private_networks=self.config.fetch.allow_private_networks
+        )
+        timeout = self.config.fetch.timeout
+        asyncio.run(refuse_private_hosts(canonical, guard, timeout, self._sleep))
         now = self._clock()
         return [self.store.add_article(url, source=source, now=now) for url in canonical]
 
@@ -163,10 +174,18 @@ class Redline:
         return article
 
     def article(self, ref: str | int) -> Article:
-        """The article with id ``ref`` or tracked under the URL ``ref``."""
-        if isinstance(ref, int) or ref.strip().isdigit():
-            return self.store.article(int(ref))
-        return self.store.article_by_url(canonical_url(ref))
+        """The article with id ``ref`` or known by the URL ``ref``.
+
+        An id no database can hold (above :data:`~redline.store.tables.MAX_ID`)
+        is one no article has, on every backend.
+        """
+        digits = ref.strip() if isinstance(ref, str) else str(ref)
+        if isinstance(ref, str) and not (digits.isascii() and digits.isdigit()):
+            return self.store.article_by_url(canonical_url(ref))
+        # compared as text first: int() refuses a number thousands of digits long
+        if len(digits.lstrip("0")) > len(str(MAX_ID)) or not 0 <= int(digits) <= MAX_ID:
+            raise NotFoundError(f"no article with id {digits}")
+        return self.store.article(int(digits))
 
     def articles(self) -> list[Article]:
         return self.store.articles()
@@ -341,6 +360,10 @@ class Redline:
                 on_result,
             )
             return await check_pass.run(articles, stop)
+
+    def outlook(self) -> Outlook:
+        """How many articles are tracked and when the next check is due."""
+        return self.store.outlook()
 
     def status(self) -> list[SourceHealth]:
         """Per-source health over the last 24 hours, with alarms."""

@@ -27,6 +27,7 @@ __all__ = [
     "NextCheck",
     "NumberChange",
     "Observation",
+    "Outlook",
     "Sleep",
     "SentenceCounts",
     "Source",
@@ -123,6 +124,8 @@ class Article:
     last_modified: str | None
     version_count: int
     consecutive_failures: int
+    canonical_url: str | None = None
+    """The URL its page names as its own (``rel=canonical``, ``og:url``), if on its site."""
 
     @property
     def change_count(self) -> int:
@@ -167,6 +170,18 @@ class CheckSummary:
 
     def count(self, outcome: CheckOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """How many articles are tracked and when the next is due: what a pass that checked
+    nothing can tell instead."""
+
+    tracked: int
+    active: int
+    """Those of them still being checked (the others are stopped)."""
+    next_due: datetime | None
+    """When the soonest of the active ones is due (now or earlier if overdue); None if none."""
 
 
 @dataclass(frozen=True)

@@ -4,35 +4,50 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .model import Article, ArticleStatus, CheckOutcome, CheckRecord, Version
+from .model import Article, ArticleStatus, CheckOutcome, CheckRecord, Outlook, Version
 from .timefmt import approximately, format_time
 
-__all__ = ["describe_article", "describe_schedule"]
+__all__ = ["describe_article", "describe_outlook", "describe_schedule"]
 
 
-def describe_schedule(article: Article, now: datetime) -> str:
-    """When it last changed and when it is checked next, in the seed page's words."""
-    if article.last_changed and article.version_count > 1:
-        history = f"It last changed {approximately(now - article.last_changed)} ago"
-    else:
-        history = "It has not changed since it was first seen"
+def describe_schedule(article: Article, latest: CheckRecord | None, now: datetime) -> str:
+    """When it last changed, how its latest check went (``latest``) and when it is checked
+    next, in the seed page's words."""
+    history = _history(article, now)
+    failed = latest is not None and latest.outcome is CheckOutcome.ERROR
+    if latest is not None and failed:
+        failure = f"The last check failed: {latest.error}"
+        history = failure if article.version_count == 0 else f"{history}. {failure}"
     if article.status is ArticleStatus.STOPPED:
-        return f"{history} and won't be checked again for changes."
+        joint = ". It" if failed else " and"
+        return f"{history}{joint} won't be checked again for changes."
     if article.next_check is None or article.next_check <= now:
         return f"{history}. It is due to be checked now."
     return f"{history}. It will be checked again in {approximately(article.next_check - now)}."
 
 
+def _history(article: Article, now: datetime) -> str:
+    """What the versions tell of the article's text, without the final full stop."""
+    if article.last_checked is None:
+        return "It has not been fetched yet"
+    if article.last_changed and article.version_count > 1:
+        return f"It last changed {approximately(now - article.last_changed)} ago"
+    if article.version_count == 0:
+        return "Its text has not been found yet"
+    return "It has not changed since it was first seen"
+
+
 def describe_article(
     article: Article, versions: list[Version], checks: list[CheckRecord], now: datetime
 ) -> str:
-    """The text of an article page, as the seed tracker page words it."""
+    """The text of an article page, as the seed tracker page words it; ``checks`` newest first."""
     source = f"the source '{article.source}'" if article.source else "no named source"
+    schedule = describe_schedule(article, checks[0] if checks else None, now)
     lines = [
         article.title or article.url,
         "",
         f"This article is from {source} and was first published or seen on "
-        f"{format_time(article.first_seen)}. {describe_schedule(article, now)}",
+        f"{format_time(article.first_seen)}. {schedule}",
         "",
         f"You can find the current article at its original source at {article.url}",
         "",
@@ -55,6 +70,17 @@ def describe_article(
         lines += ["", "Recent checks:"]
         lines += [f"  {format_time(c.checked_at)}  {_check_line(c)}" for c in checks]
     return "\n".join(lines)
+
+
+def describe_outlook(outlook: Outlook, now: datetime) -> str:
+    """When the next article is due, for a pass that checked none."""
+    if outlook.tracked == 0:
+        return "nothing tracked yet: add one with redline add URL"
+    if outlook.next_due is None:
+        return f"no article is due: {outlook.tracked} tracked, all stopped"
+    if outlook.next_due <= now:
+        return "the next article is due now"
+    return f"the next article is due in {approximately(outlook.next_due - now)}"
 
 
 def _check_line(check: CheckRecord) -> str:

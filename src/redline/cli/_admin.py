@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ._base import RedlineCommand, RedlineGroup, opener, wants_color
+from ._base import RedlineCommand, RedlineGroup, opener, say_created, wants_color
 
 __all__ = ["db", "demo", "serve"]
 
@@ -43,10 +43,13 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Create the database or bring its schema up to date."""
-    from ..store import display_url, upgrade_database
+    from ..store import SchemaChange, display_url, upgrade_database
 
     url = opener().database_url()
-    ran = upgrade_database(url)
+    change = upgrade_database(url)
+    if change is SchemaChange.CREATED:
+        say_created(url)
+    ran = change is not SchemaChange.UNCHANGED
     click.echo(f"{'upgraded' if ran else 'already up to date:'} {display_url(url)}")
 
 

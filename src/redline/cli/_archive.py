@@ -16,18 +16,23 @@ if TYPE_CHECKING:
 __all__ = ["export", "reextract"]
 
 
-def _selection(articles: tuple[str, ...], source: str | None) -> tuple[str, ...]:
-    if articles and source:
-        raise click.UsageError("give --article or --source, not both")
-    return articles
+def _one_selection(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """Refuse --article with --source while the options are read, before any database opens."""
+    other = "source" if param.name == "articles" else "articles"
+    if value and ctx.params.get(other):
+        raise click.UsageError("give --article or --source, not both", ctx)
+    return value
 
 
-_source_option = click.option("--source", help="Only the articles of this source.")
+_source_option = click.option(
+    "--source", callback=_one_selection, help="Only the articles of this source."
+)
 _article_option = click.option(
     "--article",
     "articles",
     multiple=True,
     metavar="URL|ID",
+    callback=_one_selection,
     help="Only this article (repeat for more).",
 )
 
@@ -50,8 +55,7 @@ def reextract(
     Example:
         redline --config mine.toml reextract --source gazette
     """
-    refs = _selection(articles, source)
-    results = redline.reextract(refs, source=source, on_result=None if as_json else _echo)
+    results = redline.reextract(articles, source=source, on_result=None if as_json else _echo)
     if as_json:
         print_json([REEXTRACT_RESULT.dump(result) for result in results])
         return
@@ -95,6 +99,5 @@ def export(redline: Redline, warc: BinaryIO, source: str | None, articles: tuple
         redline export --warc news.warc.gz
         redline export --warc gazette.warc.gz --source gazette
     """
-    refs = _selection(articles, source)
-    written = redline.export_warc(warc, refs, source=source)
+    written = redline.export_warc(warc, articles, source=source)
     click.echo(f"wrote {written} response record(s)", err=warc.name == "<stdout>")

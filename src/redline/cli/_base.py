@@ -20,7 +20,7 @@ from rich.console import Console
 
 from ..config import Config, load_config
 from ..errors import RedlineError
-from ..store.database import database_url
+from ..store.database import database_location, database_url
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -36,6 +36,7 @@ __all__ = [
     "json_option",
     "pass_redline",
     "print_json",
+    "say_created",
     "wants_color",
 ]
 
@@ -112,7 +113,14 @@ class Opener:
 
             self._redline = Redline.open(self.database, self.config())
             click.get_current_context().call_on_close(self._redline.close)
+            if self._redline.store.created:
+                say_created(str(self._redline.store.engine.url))  # str() masks a password
         return self._redline
+
+
+def say_created(url: str) -> None:
+    """Say on stderr that a new database was made at ``url``: a mistyped --db shows at once."""
+    click.echo(f"redline: created a new database at {database_location(url)}", err=True)
 
 
 def pass_redline(command: Callable[Concatenate[Redline, P], R]) -> Callable[P, R]:

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from ..errors import AlreadyRunningError
 from ..model import CheckOutcome, CheckResult
+from ..report import describe_outlook
 from ..shapes import CHECK_REPORT, SOURCE_HEALTH, CheckReport
 from ._base import RedlineCommand, console, json_option, pass_redline, print_json
 
@@ -48,7 +49,8 @@ def check(redline: Redline, articles: tuple[str, ...], all_active: bool, as_json
         except AlreadyRunningError as exc:
             click.echo(f"redline: {exc}; not starting another", err=True)
             return
-    counts = CHECK_REPORT.dump(CheckReport(summary, polled))
+    outlook = redline.outlook()
+    counts = CHECK_REPORT.dump(CheckReport(summary, polled, outlook.next_due))
     if as_json:
         print_json(counts)
         return
@@ -58,6 +60,7 @@ def check(redline: Redline, articles: tuple[str, ...], all_active: bool, as_json
         f"checked {counts['checked']}: {counts['new_versions']} new version(s), "
         f"{counts['unchanged']} unchanged, {counts['errors']} error(s)"
         + (f", {counts['suspect']} held back as suspect" if counts["suspect"] else "")
+        + ("" if summary.results else f"; {describe_outlook(outlook, redline.clock())}")
     )
 
 

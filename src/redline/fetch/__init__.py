@@ -13,7 +13,7 @@ per-host politeness, ``Retry-After`` and robots.txt. Its private modules:
 """
 
 from ._fetcher import Fetcher, Page
-from ._netguard import Resolver
+from ._netguard import AddressGuard, Resolver, refuse_private_hosts
 from ._robots import RobotsMemory
 
-__all__ = ["Fetcher", "Page", "Resolver", "RobotsMemory"]
+__all__ = ["AddressGuard", "Fetcher", "Page", "Resolver", "RobotsMemory", "refuse_private_hosts"]

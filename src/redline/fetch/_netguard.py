@@ -36,13 +36,21 @@ import ipaddress
 import socket
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
 from ..errors import BlockedAddressError, ConnectError
+from ..model import Sleep
 
-__all__ = ["AddressGuard", "GuardedBackend", "Resolver", "guarded_transport"]
+__all__ = [
+    "AddressGuard",
+    "GuardedBackend",
+    "Resolver",
+    "guarded_transport",
+    "refuse_private_hosts",
+]
 
 Resolver = Callable[[str], Awaitable[Sequence[str]]]
 """Resolves a host name to the IP addresses (as strings) a connection could use."""
@@ -89,11 +97,28 @@ class AddressGuard:
         for address in addresses:
             kind = blocked_kind(address)
             if kind is not None:
-                raise BlockedAddressError(
-                    f"refusing to {refusing}: {address} is {kind} address"
-                    " (set [fetch] allow_private_networks = true to allow)"
-                )
+                raise _blocked(refusing, address, kind)
         return addresses
+
+    async def refuse_if_only_blocked(self, host: str, *, refusing: str) -> None:
+        """Refuse ``host`` if it is, or resolves only to, addresses the guard refuses.
+
+        Looser than :meth:`addresses`, for a first look before any fetch: a host
+        that does not resolve passes (it may by the time it is fetched), and so
+        does one with a public address among its answers (the fetch decides).
+
+        Raises:
+            BlockedAddressError: every address is refused (and private networks are not allowed).
+        """
+        if self.allow_private_networks:
+            return
+        try:
+            addresses = await self._addresses_of(host)
+        except (ConnectError, ValueError):  # no answer, or not addresses: none refused
+            return
+        kinds = [blocked_kind(address) for address in addresses]
+        if all(kinds):
+            raise _blocked(refusing, addresses[0], str(kinds[0]))
 
     async def _addresses_of(self, host: str) -> list[IPAddress]:
         with contextlib.suppress(ValueError):
@@ -162,6 +187,46 @@ def guarded_transport(guard: AddressGuard, tls: ssl.SSLContext) -> httpx.AsyncHT
         network_backend=GuardedBackend(guard),
     )
     return transport
+
+
+def _blocked(refusing: str, address: IPAddress, kind: str) -> BlockedAddressError:
+    return BlockedAddressError(
+        f"refusing to {refusing}: {address} is {kind} address"
+        " (set [fetch] allow_private_networks = true to allow)"
+    )
+
+
+async def refuse_private_hosts(
+    urls: Iterable[str], guard: AddressGuard, timeout: float, sleep: Sleep
+) -> None:
+    """Refuse the first of ``urls`` whose host is, or resolves only to, refused addresses.
+
+    The hosts are looked up at once, for at most ``timeout`` seconds of the
+    clock ``sleep`` waits on; a lookup not done by then, or failing in any
+    way, passes, as a host that does not resolve does: the fetch checks again.
+
+    Raises:
+        BlockedAddressError: naming the URL and the setting that would allow it.
+    """
+    first_url: dict[str, str] = {}
+    for url in urls:
+        first_url.setdefault(urlsplit(url).hostname or "", url)
+    lookups = [
+        asyncio.ensure_future(guard.refuse_if_only_blocked(host, refusing=f"track {url}"))
+        for host, url in first_url.items()
+    ]
+    if not lookups:
+        return
+    every_lookup = asyncio.gather(*lookups, return_exceptions=True)
+    time_limit = asyncio.ensure_future(sleep(timeout))
+    await asyncio.wait((every_lookup, time_limit), return_when=asyncio.FIRST_COMPLETED)
+    for task in (*lookups, time_limit):
+        task.cancel()
+    await asyncio.gather(every_lookup, time_limit, return_exceptions=True)
+    for lookup in lookups:
+        failure = None if lookup.cancelled() else lookup.exception()
+        if isinstance(failure, BlockedAddressError):
+            raise failure
 
 
 def blocked_kind(address: IPAddress) -> str | None:

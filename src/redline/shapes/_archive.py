@@ -44,8 +44,8 @@ class VersionDiff:
 
 ARTICLE = shape(
     Article,
-    "id url final_url source title version_count first_seen last_checked last_changed",
-    "next_check status",
+    "id url final_url canonical_url source title version_count first_seen last_checked",
+    "last_changed next_check status",
     description="A tracked article: `redline list --json`, and the API's articles.",
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..extract import ExtractedArticle
 from ..model import CheckOutcome, CheckResult, CheckSummary, Source
@@ -32,6 +33,8 @@ class CheckReport:
 
     summary: CheckSummary
     polled: Sequence[PollResult]
+    next_due: datetime | None = None
+    """When the next article is due after the pass; None if no article is active."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,12 @@ CHECK_REPORT = shape(
     field("suspect", int, _count(CheckOutcome.SUSPECT)),
     many("results", lambda report: report.summary.results, CHECK_RESULT),
     many("sources", lambda report: report.polled, POLL_RESULT),
+    field(
+        "next_due",
+        datetime | None,
+        lambda report: report.next_due,
+        description="When the next article is due; null if none is being checked.",
+    ),
 )
 
 SOURCE_HEALTH = shape(

@@ -2,6 +2,8 @@
 
 from .archive import ArchiveStore
 from .database import (
+    SchemaChange,
+    database_location,
     database_url,
     default_database_path,
     display_url,
@@ -15,10 +17,12 @@ from .store import Planner, Store, content_hash
 __all__ = [
     "ArchiveStore",
     "Planner",
+    "SchemaChange",
     "SourceHealth",
     "SourceStore",
     "Store",
     "content_hash",
+    "database_location",
     "database_url",
     "default_database_path",
     "display_url",

@@ -33,8 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from ..errors import NotFoundError
-from ..model import Article, Version
-from .rows import article_query, to_article, to_version
+from ..model import Article, CheckRecord, Version
+from .rows import article_query, checks_query, to_article, to_check, to_version
 from .search_tables import SEARCH_COLUMN, SEARCH_TABLE
 from .tables import ArticleRow, ReplacedTextRow, SourceRow, VersionRow
 
@@ -154,6 +154,12 @@ class Archive:
         with self._sessions() as session:
             rows = session.execute(query).all()
         return _page([to_article(*row) for row in rows], limit, lambda item: item.id)
+
+    def latest_check(self, article_id: int) -> CheckRecord | None:
+        """The article's latest check; None before its first."""
+        with self._sessions() as session:
+            row = session.scalar(checks_query(article_id, 1))
+            return None if row is None else to_check(row)
 
     def versions(self, article_id: int) -> list[VersionInfo]:
         """Every version of an article, from number 0, without their text."""

@@ -16,6 +16,7 @@ from .tables import ArticleRow, CaptureRow, CheckRow, SourceRow, VersionRow
 
 __all__ = [
     "article_query",
+    "checks_query",
     "source_query",
     "to_article",
     "to_capture",
@@ -35,6 +36,16 @@ def article_query() -> Select[ArticleRow, int, str | None]:
         .limit(1)
     )
     return select(ArticleRow, count.scalar_subquery(), latest.scalar_subquery())
+
+
+def checks_query(article_id: int, limit: int) -> Select[CheckRow]:
+    """An article's latest ``limit`` checks, newest first."""
+    return (
+        select(CheckRow)
+        .where(CheckRow.article_id == article_id)
+        .order_by(CheckRow.checked_at.desc(), CheckRow.id.desc())
+        .limit(limit)
+    )
 
 
 def source_query() -> Select[SourceRow, int, int]:
@@ -71,6 +82,7 @@ def to_article(row: ArticleRow, count: int, title: str | None) -> Article:
         id=row.id,
         url=row.url,
         final_url=row.final_url,
+        canonical_url=row.canonical_url,
         source=row.source,
         title=title,
         first_seen=row.first_seen,

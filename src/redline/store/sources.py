@@ -13,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from ..errors import ConfigError, NotFoundError
 from ..model import Source
 from .rows import source_query, to_source
-from .tables import ArticleRow, SourceRow, new_article_values
+from .tables import ARTICLE_NAMES, ArticleRow, SourceRow, new_article_values
 
 __all__ = ["SourceStore"]
 
@@ -111,7 +111,7 @@ class SourceStore:
     ) -> int:
         """Record a poll that read the feed or heard it is unchanged, and track its new ``urls``.
 
-        A URL already tracked as an article's URL or final URL is skipped;
+        A URL an article is already known by (:data:`ARTICLE_NAMES`) is skipped;
         each other one becomes an active article of this source, due at once,
         as :meth:`Store.add_article` makes it. Returns how many were added:
         none if the source was removed meanwhile.
@@ -175,7 +175,9 @@ def _row_for_update(session: Session, name: str) -> SourceRow | None:
 
 def _add_articles(session: Session, source: str, urls: list[str], now: datetime) -> int:
     """Insert the untracked ``urls`` as articles; one another process adds meanwhile is skipped."""
-    fresh = _not_in(session, ArticleRow.final_url, _not_in(session, ArticleRow.url, urls))
+    fresh = urls
+    for name in ARTICLE_NAMES:
+        fresh = _not_in(session, name, fresh)
     added = 0
     for chunk in _chunks(fresh):
         rows = [new_article_values(url, source, now) for url in chunk]

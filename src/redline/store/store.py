@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,13 +21,21 @@ from ..model import (
     ExtractedArticle,
     NextCheck,
     Observation,
+    Outlook,
     Version,
 )
 from .archive import add_capture, body_ids, delete_unused_bodies
-from .database import open_engine, upgrade
+from .database import SchemaChange, open_engine, upgrade
 from .health import SourceHealth, source_health
-from .rows import article_query, to_article, to_check, to_version
-from .tables import ArticleRow, CheckRow, VersionRow, new_article_values
+from .rows import article_query, checks_query, to_article, to_check, to_version
+from .tables import (
+    ARTICLE_NAMES,
+    URL_LENGTH,
+    ArticleRow,
+    CheckRow,
+    VersionRow,
+    new_article_values,
+)
 from .versioning import article_hash, content_hash, held_back, is_new_version, replace_version_text
 
 __all__ = ["Planner", "Store", "content_hash"]
@@ -41,8 +50,10 @@ Planner = Callable[[bool, timedelta | None], NextCheck]
 class Store:
     """Typed access to the database; every method is one transaction."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, created: bool = False) -> None:
         self.engine = engine
+        self.created = created
+        """Whether opening the database created its schema: it is a new, empty archive."""
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
@@ -50,20 +61,23 @@ class Store:
         """Open the database at a SQLAlchemy ``url``, creating or upgrading its schema."""
         engine = open_engine(url)
         try:
-            upgrade(engine)
+            change = upgrade(engine)
         except StoreError:
             engine.dispose()
             raise
-        return cls(engine)
+        return cls(engine, created=change is SchemaChange.CREATED)
 
     def close(self) -> None:
         self.engine.dispose()
 
     def add_article(self, url: str, *, source: str | None, now: datetime) -> tuple[Article, bool]:
-        """Track ``url`` (already canonical); return the article and whether it is new."""
+        """Track ``url`` (already canonical); return the article and whether it is new.
+
+        An article already known by ``url`` (see :meth:`article_by_url`) is not added again.
+        """
         try:
             with self._sessions.begin() as session:
-                existing = session.scalar(select(ArticleRow.id).where(ArticleRow.url == url))
+                existing = _known_as(session, url)
                 if existing is not None:
                     return self._article(session, existing), False
                 row = ArticleRow(**new_article_values(url, source, now))
@@ -89,14 +103,10 @@ class Store:
             return self._article(session, article_id)
 
     def article_by_url(self, url: str) -> Article:
-        """The article tracked under ``url``, or whose fetches ended at ``url``."""
+        """The article tracked under ``url``, else whose fetches ended at ``url``, else whose
+        page names ``url`` as its own."""
         with self._sessions() as session:
-            found = session.scalar(
-                select(ArticleRow.id)
-                .where((ArticleRow.url == url) | (ArticleRow.final_url == url))
-                .order_by(ArticleRow.url != url, ArticleRow.id)
-                .limit(1)
-            )
+            found = _known_as(session, url)
             if found is None:
                 raise NotFoundError(f"no tracked article with URL {url}")
             return self._article(session, found)
@@ -116,6 +126,18 @@ class Store:
         )
         with self._sessions() as session:
             return session.scalar(due) or 0
+
+    def outlook(self) -> Outlook:
+        """How many articles are tracked, how many active, and when the next active one is due."""
+        active = ArticleRow.status == ArticleStatus.ACTIVE.value
+        query = select(
+            func.count(),
+            func.count(case((active, 1))),
+            func.min(case((active, ArticleRow.next_check))),
+        ).select_from(ArticleRow)
+        with self._sessions() as session:
+            tracked, active_count, next_due = session.execute(query).one()
+        return Outlook(tracked, active_count, next_due)
 
     def claim_due_articles(
         self, worker: str, now: datetime, lease: timedelta, *, limit: int | None = None
@@ -217,14 +239,8 @@ class Store:
 
     def checks(self, article_id: int, *, limit: int = 10) -> list[CheckRecord]:
         """The article's latest checks, newest first."""
-        query = (
-            select(CheckRow)
-            .where(CheckRow.article_id == article_id)
-            .order_by(CheckRow.checked_at.desc(), CheckRow.id.desc())
-            .limit(limit)
-        )
         with self._sessions() as session:
-            return [to_check(row) for row in session.scalars(query)]
+            return [to_check(row) for row in session.scalars(checks_query(article_id, limit))]
 
     def health(self, now: datetime) -> list[SourceHealth]:
         """Per-source activity, errors and alarms over the last 24 hours."""
@@ -323,10 +339,19 @@ class Store:
         return to_article(*row)
 
 
+def _known_as(session: Session, url: str) -> int | None:
+    """The id of the article known by ``url``: tracked under it first, then fetched to it,
+    then named so by its page; of several alike, the oldest."""
+    rank = case((ArticleRow.url == url, 0), (ArticleRow.final_url == url, 1), else_=2)
+    known = select(ArticleRow.id).where(or_(*(name == url for name in ARTICLE_NAMES)))
+    return session.scalar(known.order_by(rank, ArticleRow.id).limit(1))
+
+
 def _apply_check(
     article: ArticleRow, seen: Observation, outcome: CheckOutcome, plan: Planner
 ) -> None:
     article.last_checked = seen.checked_at
+    article.canonical_url = _own_name(seen) or article.canonical_url
     article.claimed_by = article.claimed_until = None
     if outcome is CheckOutcome.ERROR:
         article.consecutive_failures += 1
@@ -354,15 +379,27 @@ def _same_article(session: Session, article: ArticleRow, seen: Observation) -> A
     known by where it ended up and by the URL it names as its own
     (``rel=canonical``, ``og:url``).
     """
-    names = {seen.final_url, seen.article.canonical_url if seen.article else None} - {None}
-    names.discard(article.url)
+    names = {seen.final_url, _own_name(seen)} - {None, article.url}
     if not names:
         return None
     found = select(ArticleRow).where(
-        ArticleRow.id != article.id,
-        or_(ArticleRow.url.in_(names), ArticleRow.final_url.in_(names)),
+        ArticleRow.id != article.id, or_(*(name.in_(names) for name in ARTICLE_NAMES))
     )
     return session.scalars(found.order_by(ArticleRow.id).limit(1).with_for_update()).first()
+
+
+def _own_name(seen: Observation) -> str | None:
+    """The URL the page names as its own, if it is on the site the fetch ended at.
+
+    A page's word is taken for its own site only: a page naming another site's
+    address must not become, or swallow, the article tracked there. A name too
+    long to store is no name.
+    """
+    named = seen.article.canonical_url if seen.article else None
+    if named is None or seen.final_url is None or len(named) > URL_LENGTH:
+        return None
+    hosts = {(urlsplit(url).hostname or "").removeprefix("www.") for url in (named, seen.final_url)}
+    return named if len(hosts) == 1 else None
 
 
 def _latest_version(session: Session, article_id: int) -> VersionRow | None:

@@ -36,6 +36,9 @@ SQLite's hold more, but a larger number names no row on every backend, and askin
 PostgreSQL for one is an error, not an empty answer.
 """
 
+URL_LENGTH = 2048
+"""The longest URL an article's URL columns hold (PostgreSQL refuses a longer one)."""
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -71,8 +74,11 @@ class ArticleRow(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
-    final_url: Mapped[str | None] = mapped_column(String(2048))
+    url: Mapped[str] = mapped_column(String(URL_LENGTH), unique=True)
+    # where its fetches end, and the name its page gives itself: add and feed discovery
+    # find an article by either (ARTICLE_NAMES), so both are indexed (migration 0008)
+    final_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), index=True)
+    canonical_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), index=True)
     source: Mapped[str | None] = mapped_column(String(200), index=True)
     first_seen: Mapped[datetime]
     last_checked: Mapped[datetime | None]
@@ -86,6 +92,11 @@ class ArticleRow(Base):
     # A worker's claim on the article while it checks it (see Store.claim_due_articles).
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
+
+
+ARTICLE_NAMES = (ArticleRow.url, ArticleRow.final_url, ArticleRow.canonical_url)
+"""The URLs an article is known by: the one it was added under, where its fetches end
+(after redirects), and the one its page names as its own (``rel=canonical``, ``og:url``)."""
 
 
 def new_article_values(url: str, source: str | None, now: datetime) -> dict[str, Any]:

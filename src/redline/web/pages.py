@@ -78,7 +78,7 @@ def article(request: Request) -> Response:
         last_modified=found.last_checked or found.first_seen,  # a check may stop it: say so
         article=found,
         versions=shared.archive.versions(found.id),
-        schedule=describe_schedule(found, shared.clock()),
+        schedule=describe_schedule(found, shared.archive.latest_check(found.id), shared.clock()),
     )
 
 
