@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -14,8 +15,10 @@ from redline.errors import NotFoundError, StoreError
 from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
 from redline.model import ArticleStatus, CheckOutcome, NextCheck, Observation
 from redline.store import SchemaChange, Store, database_url, upgrade_database
+from redline.store.database import alembic_config
 from redline.store.search_tables import include_name
 from redline.store.tables import Base
+from redline.urls import canonical_url
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -258,3 +261,42 @@ def test_a_version_carries_its_articles_source_for_the_source_pages(store: Store
         assert connection.execute(text("SELECT source FROM versions")).scalars().all() == [
             "gazette"
         ]
+
+
+def test_the_upgrade_spells_stored_hosts_in_ascii_as_redline_now_does(database_url: str) -> None:
+    """Migration 0009: URLs stored with an internationalised host as typed keep matching."""
+    store = Store.open(database_url)
+    try:
+        config = alembic_config()
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008")
+            for url in ("https://bücher.example/a", "https://xn--bcher-kva.example/b"):
+                connection.execute(
+                    text(
+                        "INSERT INTO articles (url, first_seen, status, consecutive_failures)"
+                        " VALUES (:url, :now, 'active', 0)"
+                    ),
+                    {"url": url, "now": T0.replace(tzinfo=None)},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO articles (url, first_seen, status, consecutive_failures)"
+                    " VALUES ('https://bücher.example/b', :now, 'active', 0)"
+                ),
+                {"now": T0.replace(tzinfo=None)},
+            )
+            command.upgrade(config, "head")
+        urls = sorted(article.url for article in store.articles())
+        # the second /b is left as typed: its ASCII spelling is taken by another article
+        assert urls == [
+            "https://bücher.example/b",
+            "https://xn--bcher-kva.example/a",
+            "https://xn--bcher-kva.example/b",
+        ]
+        article, created = store.add_article(
+            canonical_url("https://Bücher.example/a"), source=None, now=T0
+        )
+        assert not created and article.url == "https://xn--bcher-kva.example/a"
+    finally:
+        store.close()
