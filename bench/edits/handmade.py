@@ -4,15 +4,18 @@ Each ``[[edit]]`` names an article and says what the later version does to it; t
 kinds and the note are written by hand. The operations apply in this order to the
 article's base (or to ``window``, a slice of its prose paragraphs):
 
-- ``after_window = [start, stop]``: the later version's paragraphs are that slice instead;
+- ``after_window = [start, stop]``: the later version's paragraphs are that slice instead,
+  or ``after_paragraphs = [index, ...]``: those prose paragraphs (a rewrite);
 - ``common = [...]``: paragraphs appended to both versions (an older notice, say);
 - ``replace = [[old, new], ...]``: text replaced in the later version; ``old`` must occur
   exactly once in its paragraphs, so an edit never lands somewhere unintended;
 - ``delete = [index, ...]``, ``insert = [[index, text], ...]``, ``move = [from, to]``,
   ``append = [...]``: paragraphs removed, inserted, moved, appended;
 - ``title``, ``byline`` (``""`` for none): the later version's headline and byline;
-- ``swap = true``: the two versions exchanged, for a slip the *first* version made
-  (the published text is then the later one);
+- ``before_replace = [[published, slip], ...]``: the *first* version carried a slip that
+  the later one, the article as published, no longer has;
+- ``swap = true``: the two versions exchanged (a revert: the later version is the first
+  text again);
 - ``revert_of = N``: the later version is the text of version N again;
 - ``places = [...]``: capitalised words that are places, not names (for the checks).
 """
@@ -57,8 +60,11 @@ def _paragraph_ops(text: Text, spec: dict[str, Any]) -> Text:
 def _later(before: Text, article: Article, spec: dict[str, Any]) -> Text:
     after = before
     if "after_window" in spec:
-        window = article.window(*spec["after_window"])
-        after = replace(window, paragraphs=window.paragraphs + tuple(spec.get("common", ())))
+        chosen = tuple(article.prose[slice(*spec["after_window"])])
+    else:
+        chosen = tuple(article.prose[index] for index in spec.get("after_paragraphs", ()))
+    if chosen:
+        after = replace(before, paragraphs=chosen + tuple(spec.get("common", ())))
     for old, new in spec.get("replace", ()):
         after = _replaced(after, old, new, spec["id"])
     after = _paragraph_ops(after, spec)
@@ -74,6 +80,8 @@ def materialise(spec: dict[str, Any], articles: dict[str, Article]) -> Example:
     before = article.window(*spec["window"]) if "window" in spec else article.base
     before = replace(before, paragraphs=before.paragraphs + tuple(spec.get("common", ())))
     after = _later(before, article, spec)
+    for published, slip in spec.get("before_replace", ()):
+        before = _replaced(before, published, slip, spec["id"])
     if spec.get("swap", False):
         before, after = after, before
     return Example(
