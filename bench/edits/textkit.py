@@ -142,11 +142,22 @@ _DIGITS = re.compile(r"\d(?:[\d,.:/]*\d)?")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 
-def number_tokens(text: str) -> Counter[str]:
-    """Every figure, number word, month and weekday: wider than any classifier need be."""
+_VAGUE_NUMBER_WORDS = frozenset(
+    "one once twice half quarter first second third fourth fifth sixth seventh eighth ninth "
+    "tenth today yesterday tomorrow".split()
+)
+"""Words that are numbers or dates only sometimes ("one of the", "at first", "second
+opinion"): no label rests on them alone, and no unlabelled edit touches them."""
+
+
+def number_tokens(text: str, *, vague: bool = True) -> Counter[str]:
+    """Every figure, number word, month and weekday: wider than any classifier need be.
+    ``vague=False`` leaves out the words that are numbers only sometimes."""
     found: Counter[str] = Counter(_DIGITS.findall(text))
     for word in _WORD.findall(text):
         lower = word.lower()
+        if not vague and lower in _VAGUE_NUMBER_WORDS:
+            continue
         if lower in _NUMBER_WORDS or (lower in _DATE_WORDS and word[0].isupper()):
             found[lower] += 1
     return found

@@ -112,13 +112,20 @@ def _at(paragraph: str, start: int, end: int, text: str) -> str:
     return paragraph[:start] + text + paragraph[end:]
 
 
-def misspelling(paragraph: str, rng: random.Random) -> tuple[str, str] | None:
-    words = [w for w in _lower_words(paragraph, 4) if w.group(0) in MISSPELLINGS]
+def _word_from(
+    table: dict[str, str], paragraph: str, rng: random.Random, shortest: int
+) -> tuple[str, str] | None:
+    """A published word of ``table`` printed first as the word the table gives for it."""
+    words = [w for w in _lower_words(paragraph, shortest) if w.group(0) in table]
     if not words:
         return None
     word = rng.choice(words)
-    wrong = MISSPELLINGS[word.group(0)]
+    wrong = table[word.group(0)]
     return _at(paragraph, word.start(), word.end(), wrong), f'"{wrong}" → "{word.group(0)}"'
+
+
+def misspelling(paragraph: str, rng: random.Random) -> tuple[str, str] | None:
+    return _word_from(MISSPELLINGS, paragraph, rng, 4)
 
 
 def _letter_slip(
@@ -157,12 +164,7 @@ def doubled_word(paragraph: str, rng: random.Random) -> tuple[str, str] | None:
 
 
 def confusion(paragraph: str, rng: random.Random) -> tuple[str, str] | None:
-    words = [w for w in _lower_words(paragraph, 2) if w.group(0) in CONFUSIONS]
-    if not words:
-        return None
-    word = rng.choice(words)
-    wrong = CONFUSIONS[word.group(0)]
-    return _at(paragraph, word.start(), word.end(), wrong), f'"{wrong}" → "{word.group(0)}"'
+    return _word_from(CONFUSIONS, paragraph, rng, 2)
 
 
 def _pick(pattern: re.Pattern[str], paragraph: str, rng: random.Random) -> re.Match[str] | None:
