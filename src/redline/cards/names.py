@@ -42,6 +42,11 @@ def _is_capitalised(token: str) -> bool:
     return token[0].isupper() and any(c.isalpha() for c in token)
 
 
+def _is_abbreviation(token: str) -> bool:
+    """An initial ("W.") or an honorific ("Dr."): its stop ends no sentence and no name."""
+    return len(token) == 2 or _core(token) in _HONORIFICS
+
+
 def _core(token: str) -> str:
     return token.strip(".'’").lower()
 
@@ -65,11 +70,13 @@ def _names_of(paragraph: str, lower_words: frozenset[str]) -> Iterable[str]:
     sentence_start = True
     for token in tokens:
         starts = sentence_start
-        sentence_start = token in _SENTENCE_STARTS or token.endswith((".", "!", "?", ":"))
+        sentence_start = token in _SENTENCE_STARTS or (
+            token.endswith((".", "!", "?", ":")) and not _is_abbreviation(token)
+        )
         common = _core(token) in _FUNCTION_WORDS or _core(token) in lower_words
         if _is_capitalised(token) and not (starts and common and not run):
             run.append(token)
-            if token.endswith(".") and _core(token) not in _HONORIFICS:
+            if token.endswith(".") and not _is_abbreviation(token):
                 yield from _name(run)
                 run = []
         elif run and _core(token) in _PARTICLES and token.islower():

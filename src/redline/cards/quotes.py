@@ -2,9 +2,9 @@
 
 An apostrophe is no quotation mark: a single mark opens a quote only after a space, a
 bracket or the start, before a letter, and closes one only before a space, a punctuation
-mark or the end (so "it's", "weren’t" and "the company's" stay words). A double quote left
-open runs to the end of its paragraph, the way a quote that goes on into the next paragraph
-is printed.
+mark or the end (so "it's", "weren’t" and "the company's" stay words). A mark left open
+encloses nothing: a quote that runs on into the next paragraph (opened, not closed, the way
+newspapers print it) counts where it closes.
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ def _double_quoted(paragraph: str) -> list[str]:
         elif start is not None and char not in _OPENERS:
             passages.append(paragraph[start : mark.start()].strip())
             start = None
-    if start is not None:
-        passages.append(paragraph[start:].strip())
     return passages
 
 
