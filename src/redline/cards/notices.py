@@ -16,8 +16,10 @@ _LABEL = (
     r"|updates?|updated|amendments?|amended|errat(?:um|a)|retractions?|fact[- ]check"
 )
 # The label opens the paragraph; up to 60 characters (a date, a time, "2") may stand before
-# its colon or dash, but no sentence end.
-_LABELLED = re.compile(rf"^[\W_]*(?:{_LABEL})\b[^.!?:]{{0,60}}?(?::|\s[—–-]\s|—)", re.IGNORECASE)
+# its colon or dash, but no sentence end (a stop only between digits, as in "10.30am").
+_LABELLED = re.compile(
+    rf"^[\W_]*(?:{_LABEL})\b(?:[^.!?:]|(?<=\d)\.(?=\d)){{0,60}}?(?::|\s[—–-]\s|—)", re.IGNORECASE
+)
 
 _ARTICLE = r"(?:article|story|report|post|piece|column|item|headline|version|text|page|feature)"
 _SELF_REFERENCE = re.compile(
