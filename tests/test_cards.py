@@ -42,7 +42,7 @@ STORY = Text(
 )
 
 
-def edited(text: Text = STORY, **paragraphs: str) -> Text:
+def edited(text: Text = STORY, /, **paragraphs: str) -> Text:
     """``text`` with paragraphs replaced: ``p1="..."`` replaces the second one."""
     changed = list(text.paragraphs)
     for key, value in paragraphs.items():

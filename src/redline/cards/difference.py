@@ -112,7 +112,7 @@ def measure(old: Reading, new: Reading) -> Difference:
         sentences_removed=sentences_removed + sum(e.dropped for e in matching.edits),
         regrouped=regrouped,
         words_changed=words_changed(old_sentences, new_sentences, matching),
-        numbers=compare_figures(figures(old.story_text), figures(new.story_text)),
+        numbers=compare_figures(figures(old.story), figures(new.story)),
         quotes_added=quotes_added,
         quotes_removed=quotes_removed,
         names_added=tuple(sorted(new_names - old_names)),

@@ -10,6 +10,7 @@ updated to...", "We have corrected...").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _LABEL = (
     r"corrections?|clarifications?|editor[’']?s[’']? notes?|editorial notes?|notes? to readers"
@@ -33,6 +34,7 @@ _SELF_REFERENCE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_notice(paragraph: str) -> bool:
     """Whether a squashed paragraph is a correction, clarification, update or editor's note."""
     return bool(_LABELLED.match(paragraph) or _SELF_REFERENCE.search(paragraph))

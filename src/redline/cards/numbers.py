@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
 
 from ..model import NumberChange
 
@@ -57,13 +59,17 @@ _ANY_FIGURE = re.compile(
 )
 
 
-def figures(text: str) -> list[str]:
-    """The figures of ``text`` in order, each as written (spaces squashed, number words
-    lower-cased)."""
-    return [
+def figures(paragraphs: Iterable[str]) -> list[str]:
+    """The figures of the paragraphs in order, each as written (number words lower-cased)."""
+    return [figure for paragraph in paragraphs for figure in _figures_of(paragraph)]
+
+
+@lru_cache(maxsize=4096)
+def _figures_of(paragraph: str) -> tuple[str, ...]:
+    return tuple(
         match.group() if match.lastgroup != "word" else match.group().lower()
-        for match in _ANY_FIGURE.finditer(text)
-    ]
+        for match in _ANY_FIGURE.finditer(paragraph)
+    )
 
 
 def _is_date(phrase: str) -> bool:

@@ -10,6 +10,7 @@ newspapers print it) counts where it closes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DOUBLE = re.compile(r"[\"“”„«»]")
 _OPENING_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\w)")
@@ -22,10 +23,11 @@ _OPENERS = "“„«"
 _CLOSERS = "”»"
 
 
-def quoted_passages(paragraph: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def quoted_passages(paragraph: str) -> tuple[str, ...]:
     """The quoted passages of one squashed paragraph, in order, of at least MIN_WORDS words."""
     passages = _double_quoted(paragraph) + _single_quoted(paragraph)
-    return [p for p in passages if len(p.split()) >= MIN_WORDS]
+    return tuple(p for p in passages if len(p.split()) >= MIN_WORDS)
 
 
 def _double_quoted(paragraph: str) -> list[str]:
