@@ -271,6 +271,13 @@ def test_an_appended_notice_is_correction_only_and_its_figures_count_for_nothing
     assert card.summary == "Correction notice added."
 
 
+def test_a_notice_taken_away_is_correction() -> None:
+    notice = "Editor's note: The council's figures were updated on Friday."
+    card = classify_change(with_paragraphs(*P, notice), STORY)
+    assert kinds(card) == {K.CORRECTION}
+    assert card.summary == "Correction notice removed."
+
+
 def test_a_figure_corrected_with_a_notice_is_numbers_and_correction_without_stealth() -> None:
     wrong = edited(p1=P[1].replace("$4.5 million", "$5 million"))
     notice = "This article was amended on 3 May 2024 to correct the cost of the bridge."

@@ -1,5 +1,9 @@
 """The kinds of a change, from its measured difference (definitions: bench/edits/README.md,
-"How each kind is labelled")."""
+"How each kind is labelled").
+
+One case the labelled set leaves open is decided here: a notice taken away (a newsroom
+withdrawing a correction, or a revert of one) is ``correction`` too, since the article's
+notices changed and a reader should hear of it."""
 
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ def _plain_kinds(d: Difference) -> dict[ChangeKind, bool]:
         ChangeKind.NUMBERS: bool(d.numbers),
         ChangeKind.QUOTES: bool(d.quotes_added or d.quotes_removed),
         ChangeKind.NAMES: bool(d.names_added or d.names_removed),
-        ChangeKind.CORRECTION: d.notices_added > 0,
+        ChangeKind.CORRECTION: d.notices_added > 0 or d.notices_removed > 0,
         ChangeKind.REWRITE: d.words_changed > REWRITE_SHARE,
     }
 

@@ -5,8 +5,9 @@ Each figure is read as one phrase ("$4.5 million", "32 percent", "March 5, 2024"
 the same way elsewhere (moved, or kept in a reworded sentence) is no change.
 
 Left out on purpose: "one", "first", "second" and "once", which are numbers only sometimes
-("one of the", "at first", "a second look"), and digits that belong to a word or a model
-name ("COVID-19", "G7", "4K", "Pi 5" is kept: it cannot be told from "page 5").
+("one of the", "at first", "a second look"), and digits glued to a word ("COVID-19",
+"G7", "4K"). A model number written apart ("Pi 5") is read as a figure: it cannot be told
+from "page 5".
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def summarise(kinds: Sequence[ChangeKind], d: Difference, revert_of: int | None)
     if has(ChangeKind.BYLINE):
         parts.append("byline changed")
     if has(ChangeKind.CORRECTION):
-        parts.append("correction notice " + ("changed" if d.notices_removed else "added"))
+        parts.append(f"correction notice {_notice_verb(d)}")
     if has(ChangeKind.REWRITE):
         parts.append(f"rewritten ({d.words_changed:.0%} of the words changed)")
     else:
@@ -98,3 +98,9 @@ def _body(kinds: Sequence[ChangeKind], d: Difference) -> list[str]:
     if ChangeKind.LEDE in kinds and not parts:
         parts.append("first paragraph changed")
     return parts
+
+
+def _notice_verb(d: Difference) -> str:
+    if d.notices_added and d.notices_removed:
+        return "changed"
+    return "added" if d.notices_added else "removed"
