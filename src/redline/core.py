@@ -17,7 +17,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, TypedDict, Unpack
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from .cards import CLASSIFIER_VERSION, Classifier, classify_change
 from .checking import CheckPass
 from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
@@ -35,6 +37,8 @@ from .fetch import AddressGuard, Fetcher, Page, Resolver, RobotsMemory, refuse_p
 from .model import (
     Article,
     Capture,
+    ChangeCard,
+    ChangeKind,
     CheckRecord,
     CheckResult,
     CheckSummary,
@@ -50,6 +54,7 @@ from .model import (
 from .reextract import ReextractResult, extract_captures, store_reextraction
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
+from .store.queries import Archive, Change, ChangeFilter
 from .store.tables import MAX_ID
 from .urls import canonical_url
 from .warc import write_warc
@@ -76,6 +81,8 @@ class World(TypedDict, total=False):
     """The clock the fetch stage's delays and time limits run on."""
     sleep: Sleep
     """Waits on ``monotonic``."""
+    classify: Classifier
+    """What computes each new version's change card (:func:`redline.cards.classify_change`)."""
 
 
 class Redline:
@@ -97,8 +104,10 @@ class Redline:
         random: Callable[[], float] = random_module.random,
         monotonic: Monotonic = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        classify: Classifier = classify_change,
     ) -> None:
         self.store = store
+        self.store.classify = classify  # the store computes each version's card as it stores it
         self.config = config or Config()
         self._transport = transport
         self._resolver = resolver
@@ -107,6 +116,7 @@ class Redline:
         self._monotonic, self._sleep = monotonic, sleep
         self._sources = SourceStore(store.engine)
         self._archive = ArchiveStore(store.engine)
+        self._queries = Archive(store.engine)
         # kept across passes: a service asks a site once a day
         self._robots = RobotsMemory(clock=monotonic)
         self._extraction = ExtractionPool()
@@ -441,6 +451,54 @@ class Redline:
         if source is not None and not ids:
             raise NotFoundError(f"no archived pages of source {source!r}")
         return ids
+
+    # Change cards
+
+    def cards(self, ref: str | int) -> dict[int, ChangeCard]:
+        """The change cards of the article's versions, by version number.
+
+        Version 0 has none; nor has a version whose card the classifier failed to
+        compute (:meth:`reclassify` computes it).
+        """
+        return self.store.cards(self.article(ref).id)
+
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        source: str | None = None,
+        kinds: Collection[ChangeKind] = (),
+        min_significance: float = 0.0,
+        limit: int = 50,
+    ) -> list[Change]:
+        """The changes across the archive, newest first, each with its change card.
+
+        Only those seen since ``since``, of ``source``, of at least one of ``kinds``,
+        at least ``min_significance`` significant: the database filters, so asking for
+        a rare kind reads no more than the changes listed. Raises NotFoundError for a
+        source no article or feed has.
+        """
+        if source is not None and not self._queries.source_exists(source):
+            raise NotFoundError(f"no source named {source!r}")
+        only = ChangeFilter(since=since, kinds=kinds, min_significance=min_significance)
+        return list(self._queries.changes(limit=limit, source=source, only=only).items)
+
+    def reclassify(self, refs: Sequence[str | int] = (), *, all: bool = False) -> int:  # noqa: A002
+        """Compute the change cards again where the classifier changed since; add no version.
+
+        Covers the articles ``refs``, else every article. Without ``all`` only cards
+        made by another classifier version (:data:`redline.cards.CLASSIFIER_VERSION`)
+        and missing ones are computed; with it every card. Returns how many were.
+        """
+        ids = list(dict.fromkeys(self.article(ref).id for ref in refs)) if refs else None
+        return self.store.reclassify(ids, current=None if all else CLASSIFIER_VERSION)
+
+    def card(self, old: Version, new: Version) -> ChangeCard | None:
+        """What changed from ``old`` to ``new`` (two versions of one article): the stored
+        card when ``new`` follows ``old``, else one computed now, for this diff alone."""
+        if new.number == old.number + 1:
+            return self._queries.card(new.article_id, new.number)
+        return self.store.classify(old, new)
 
     # Showing changes
 

@@ -1,5 +1,10 @@
 """The read side of the archive, for the web: listings a page at a time, changes, search.
 
+Changes come with their change cards, and can be filtered by a card's kinds and
+significance; a filtered listing runs newest first along ``ix_change_cards_seen_at``
+(which holds the significance, so the filter reads no other row), each kind asked for
+is one probe of ``change_card_kinds``'s primary key.
+
 Listings go newest first along an index (``ix_versions_seen_at_id``, articles' primary
 key, the ``(article_id, number)`` unique index) and stop after one page, so they cost the
 same on a small archive and a large one; a page after the first starts where the last one
@@ -12,7 +17,7 @@ so they cost in proportion to the source's size (no index orders versions by sou
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -24,6 +29,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    exists,
     func,
     literal_column,
     select,
@@ -33,15 +39,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from ..errors import NotFoundError
-from ..model import Article, CheckRecord, Version
+from ..model import Article, ChangeCard, ChangeKind, CheckRecord, Version
+from .cards import to_card
 from .rows import article_query, checks_query, to_article, to_check, to_version
 from .search_tables import SEARCH_COLUMN, SEARCH_TABLE
-from .tables import ArticleRow, ReplacedTextRow, SourceRow, VersionRow
+from .tables import (
+    ArticleRow,
+    ChangeCardKindRow,
+    ChangeCardRow,
+    ReplacedTextRow,
+    SourceRow,
+    VersionRow,
+)
 
 __all__ = [
     "MAX_SEARCH_TERMS",
     "Archive",
     "Change",
+    "ChangeFilter",
     "Page",
     "ReplacedText",
     "SearchHit",
@@ -68,6 +83,27 @@ class VersionInfo:
     seen_at: datetime
     title: str
     content_hash: str
+    change: ChangeCard | None = None
+    """What changed from the version before: its change card. None for version 0, for a
+    version whose card the classifier failed to compute, and for a change's ``old``."""
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    """Which changes a listing shows: all by default."""
+
+    since: datetime | None = None
+    """Only changes seen at or after this time."""
+    kinds: Collection[ChangeKind] = ()
+    """Only changes of at least one of these kinds (any kind if empty)."""
+    min_significance: float = 0.0
+    """Only changes at least this significant."""
+
+    @property
+    def needs_card(self) -> bool:
+        """Whether only changes with a card can pass (a change without one has no kinds
+        nor significance)."""
+        return bool(self.kinds) or self.min_significance > 0
 
 
 @dataclass(frozen=True)
@@ -80,7 +116,13 @@ class Change:
     article_url: str
     source: str | None
     new: VersionInfo
+    """The new version, with its change card."""
     old: VersionInfo
+
+    @property
+    def card(self) -> ChangeCard | None:
+        """What the change is: the new version's change card (None if not computed)."""
+        return self.new.change
 
     @property
     def title_changed(self) -> bool:
@@ -162,10 +204,30 @@ class Archive:
             return None if row is None else to_check(row)
 
     def versions(self, article_id: int) -> list[VersionInfo]:
-        """Every version of an article, from number 0, without their text."""
-        query = _version_infos().where(VersionRow.article_id == article_id)
+        """Every version of an article, from number 0, without their text, with their cards."""
+        query = (
+            _version_infos()
+            .add_columns(ChangeCardRow)
+            .outerjoin(ChangeCardRow, ChangeCardRow.version_id == VersionRow.id)
+            .where(VersionRow.article_id == article_id)
+        )
         with self._sessions() as session:
-            return [VersionInfo(*row) for row in session.execute(query.order_by(VersionRow.number))]
+            rows = session.execute(query.order_by(VersionRow.number)).all()
+        return [_version_info(*row) for row in rows]
+
+    def card(self, article_id: int, number: int) -> ChangeCard | None:
+        """The change card of version ``number`` of an article (None for version 0, or
+        where it was not computed); raises NotFoundError for a version it does not have."""
+        query = (
+            select(VersionRow.id, ChangeCardRow)
+            .outerjoin(ChangeCardRow, ChangeCardRow.version_id == VersionRow.id)
+            .where(VersionRow.article_id == article_id, VersionRow.number == number)
+        )
+        with self._sessions() as session:
+            row = session.execute(query).one_or_none()
+        if row is None:
+            raise NotFoundError(f"article {article_id} has no version {number}")
+        return _card_or_none(row[1])
 
     def version(self, article_id: int, number: int) -> Version:
         """Version ``number`` of an article; raises NotFoundError."""
@@ -216,20 +278,24 @@ class Archive:
         before: int | None = None,
         source: str | None = None,
         article_id: int | None = None,
+        only: ChangeFilter = ChangeFilter(),
     ) -> Page[Change]:
-        """The newest changes (versions after the first), all or one source's or article's.
+        """The newest changes (versions after the first), all or one source's or article's,
+        those ``only`` lets through, each with its change card.
 
         ``before`` is the id of a version: the page starts with the change seen just
         before it. Raises NotFoundError for a ``before`` that names no version.
         """
-        query = _changes().limit(limit + 1)
+        order = _CARD_ORDER if only.needs_card else _VERSION_ORDER
+        query = _changes(only.needs_card).order_by(*(column.desc() for column in order))
+        query = _filtered(query.limit(limit + 1), only, order)
         if source is not None:
             query = query.where(VersionRow.source == source)
         if article_id is not None:
             query = query.where(VersionRow.article_id == article_id)
         with self._sessions() as session:
             if before is not None:
-                query = query.where(_older_than(session, before))
+                query = query.where(_older_than(session, before, order))
             rows = session.execute(query).all()
         return _page([_to_change(row) for row in rows], limit, lambda item: item.new_id)
 
@@ -287,10 +353,16 @@ def _version_infos() -> _AnySelect:
 
 _OLD = aliased(VersionRow, name="old")
 
+_VERSION_ORDER = (VersionRow.seen_at, VersionRow.id)
+"""The order of changes, newest first along ``ix_versions_seen_at_id``."""
+_CARD_ORDER = (ChangeCardRow.seen_at, ChangeCardRow.version_id)
+"""The same order, along ``ix_change_cards_seen_at``: for changes filtered by their cards."""
 
-def _changes() -> _AnySelect:
-    """Versions after the first, with their article and the version before, newest first."""
-    return (
+
+def _changes(needs_card: bool) -> _AnySelect:
+    """Versions after the first, with their article, the version before and their card
+    (an inner join when only changes with a card are wanted)."""
+    query = (
         select(
             VersionRow.id,
             _OLD.id,
@@ -301,31 +373,68 @@ def _changes() -> _AnySelect:
             _OLD.seen_at,
             _OLD.title,
             _OLD.content_hash,
+            ChangeCardRow,
         )
         .join(ArticleRow, ArticleRow.id == VersionRow.article_id)
         .join(
             _OLD,
             and_(_OLD.article_id == VersionRow.article_id, _OLD.number == VersionRow.number - 1),
         )
-        .order_by(VersionRow.seen_at.desc(), VersionRow.id.desc())
+    )
+    on_card = ChangeCardRow.version_id == VersionRow.id
+    return (
+        query.join(ChangeCardRow, on_card)
+        if needs_card
+        else query.outerjoin(ChangeCardRow, on_card)
     )
 
 
-def _older_than(session: Session, version_id: int) -> Any:
-    """The condition for changes listed after version ``version_id``."""
+def _filtered(query: _AnySelect, only: ChangeFilter, order: tuple[Any, Any]) -> _AnySelect:
+    """``query`` with the conditions of ``only``."""
+    if only.since is not None:
+        query = query.where(order[0] >= only.since)
+    if only.min_significance > 0:
+        query = query.where(ChangeCardRow.significance >= only.min_significance)
+    if only.kinds:
+        of_kind = exists().where(
+            ChangeCardKindRow.version_id == VersionRow.id,
+            ChangeCardKindRow.kind.in_([ChangeKind(kind).value for kind in only.kinds]),
+        )
+        query = query.where(of_kind)
+    return query
+
+
+def _older_than(session: Session, version_id: int, order: tuple[Any, Any]) -> Any:
+    """The condition for changes listed after version ``version_id``, in ``order``."""
     seen_at = session.scalar(select(VersionRow.seen_at).where(VersionRow.id == version_id))
     if seen_at is None:
         raise NotFoundError(f"no version with id {version_id}")
-    return tuple_(VersionRow.seen_at, VersionRow.id) < tuple_(
+    return tuple_(*order) < tuple_(
         bindparam("cursor_seen_at", seen_at, type_=VersionRow.seen_at.type),
         bindparam("cursor_id", version_id),
     )
 
 
 def _to_change(row: _AnyRow) -> Change:
-    new_id, old_id, url, source, article_id, *new, old_number, old_seen, old_title, old_hash = row
-    old = VersionInfo(article_id, old_number, old_seen, old_title, old_hash)
-    return Change(new_id, old_id, article_id, url, source, VersionInfo(article_id, *new), old)
+    new_id, old_id, url, source, article_id, *columns, card = row
+    number, seen_at, title, digest, *old = columns
+    new = _version_info(article_id, number, seen_at, title, digest, card)
+    return Change(new_id, old_id, article_id, url, source, new, VersionInfo(article_id, *old))
+
+
+def _version_info(
+    article_id: int,
+    number: int,
+    seen_at: datetime,
+    title: str,
+    content_hash: str,
+    card: ChangeCardRow | None,
+) -> VersionInfo:
+    return VersionInfo(article_id, number, seen_at, title, content_hash, _card_or_none(card))
+
+
+def _card_or_none(row: ChangeCardRow | None) -> ChangeCard | None:
+    return None if row is None else to_card(row)
 
 
 def _distinct_sources() -> _AnySelect:

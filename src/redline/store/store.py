@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -10,11 +10,13 @@ from sqlalchemy import Engine, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..cards import Classifier, classify_change
 from ..config import VersionPolicy
 from ..errors import NotFoundError, StoreError
 from ..model import (
     Article,
     ArticleStatus,
+    ChangeCard,
     CheckOutcome,
     CheckRecord,
     CheckResult,
@@ -25,6 +27,12 @@ from ..model import (
     Version,
 )
 from .archive import add_capture, body_ids, delete_unused_bodies
+from .cards import (
+    refresh_cards,
+    stale_card_versions,
+    store_card,
+    to_card,
+)
 from .database import SchemaChange, open_engine, upgrade
 from .health import SourceHealth, source_health
 from .rows import article_query, checks_query, to_article, to_check, to_version
@@ -32,6 +40,7 @@ from .tables import (
     ARTICLE_NAMES,
     URL_LENGTH,
     ArticleRow,
+    ChangeCardRow,
     CheckRow,
     VersionRow,
     new_article_values,
@@ -43,6 +52,9 @@ __all__ = ["Planner", "Store", "content_hash"]
 
 DEFAULT_POLICY = VersionPolicy()
 
+_RECLASSIFY_BATCH = 200
+"""Versions whose cards are computed again in one transaction."""
+
 Planner = Callable[[bool, timedelta | None], NextCheck]
 """Given whether a check found a new version and the previous interval, plan the next."""
 
@@ -50,14 +62,18 @@ Planner = Callable[[bool, timedelta | None], NextCheck]
 class Store:
     """Typed access to the database; every method is one transaction."""
 
-    def __init__(self, engine: Engine, *, created: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, created: bool = False, classify: Classifier = classify_change
+    ) -> None:
         self.engine = engine
         self.created = created
         """Whether opening the database created its schema: it is a new, empty archive."""
+        self.classify = classify
+        """What computes the change card of each version stored (see store/cards.py)."""
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, classify: Classifier = classify_change) -> Store:
         """Open the database at a SQLAlchemy ``url``, creating or upgrading its schema."""
         engine = open_engine(url)
         try:
@@ -65,7 +81,7 @@ class Store:
         except StoreError:
             engine.dispose()
             raise
-        return cls(engine, created=change is SchemaChange.CREATED)
+        return cls(engine, created=change is SchemaChange.CREATED, classify=classify)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -237,6 +253,38 @@ class Store:
         with self._sessions() as session:
             return [to_version(row) for row in session.scalars(query)]
 
+    def cards(self, article_id: int) -> dict[int, ChangeCard]:
+        """The change cards of an article's versions, by version number (none for version 0,
+        nor for a version whose card the classifier failed to compute)."""
+        query = (
+            select(VersionRow.number, ChangeCardRow)
+            .join(ChangeCardRow, ChangeCardRow.version_id == VersionRow.id)
+            .where(VersionRow.article_id == article_id)
+        )
+        with self._sessions() as session:
+            return {number: to_card(row) for number, row in session.execute(query).tuples()}
+
+    def reclassify(self, article_ids: Collection[int] | None, *, current: str | None) -> int:
+        """Compute again the cards not made by the classifier ``current`` (every card with
+        None), and the missing ones, of ``article_ids`` (all articles with None).
+
+        Adds no version. Works a batch of versions a transaction, so memory stays bounded
+        and other writers are not kept waiting. Returns how many cards were computed.
+        """
+        stale = stale_card_versions(article_ids, current)
+        done, last_id = 0, 0
+        while True:
+            with self._sessions.begin() as session:
+                batch = list(
+                    session.scalars(stale.where(VersionRow.id > last_id).limit(_RECLASSIFY_BATCH))
+                )
+                if not batch:
+                    return done
+                rows = session.scalars(select(VersionRow).where(VersionRow.id.in_(batch)))
+                for row in rows:
+                    store_card(session, self.classify, row)
+            done, last_id = done + len(batch), batch[-1]
+
     def checks(self, article_id: int, *, limit: int = 10) -> list[CheckRecord]:
         """The article's latest checks, newest first."""
         with self._sessions() as session:
@@ -280,7 +328,10 @@ class Store:
             )
             if row is None:
                 raise NotFoundError(f"article {article_id} has no version {number}")
-            return replace_version_text(session, row, extracted, now)
+            replaced = replace_version_text(session, row, extracted, now)
+            if replaced:  # the changes to this text and from it are to be told again
+                refresh_cards(session, self.classify, article_id, (number, number + 1))
+            return replaced
 
     def _record_check(
         self,
@@ -303,7 +354,8 @@ class Store:
             and seen.rebaseline is not None
             and seen.rebaseline[0] == latest.number
         ):
-            replace_version_text(session, latest, seen.rebaseline[1], seen.checked_at)
+            if replace_version_text(session, latest, seen.rebaseline[1], seen.checked_at):
+                store_card(session, self.classify, latest)
         outcome, number, error = seen.outcome_without_content, None, seen.error
         if seen.article is not None:
             outcome = CheckOutcome.UNCHANGED
@@ -312,7 +364,8 @@ class Store:
                 outcome = CheckOutcome.SUSPECT if error else CheckOutcome.NEW_VERSION
             if outcome is CheckOutcome.NEW_VERSION:
                 number = 0 if latest is None else latest.number + 1
-                _add_version(session, article, number, seen)
+                added = _add_version(session, article, number, seen)
+                store_card(session, self.classify, added)
         _apply_check(article, seen, outcome, plan)
         error_kind = seen.error_kind if outcome is CheckOutcome.ERROR else None
         session.add(
@@ -411,7 +464,9 @@ def _latest_version(session: Session, article_id: int) -> VersionRow | None:
     )
 
 
-def _add_version(session: Session, article: ArticleRow, number: int, seen: Observation) -> None:
+def _add_version(
+    session: Session, article: ArticleRow, number: int, seen: Observation
+) -> VersionRow:
     """Add the version ``seen`` found and archive the response it came from."""
     assert seen.article is not None
     row = VersionRow(
@@ -428,7 +483,7 @@ def _add_version(session: Session, article: ArticleRow, number: int, seen: Obser
     )
     session.add(row)
     if seen.body is None:
-        return
+        return row
     session.flush()
     add_capture(
         session,
@@ -439,3 +494,4 @@ def _add_version(session: Session, article: ArticleRow, number: int, seen: Obser
         headers=seen.headers,
         body=seen.body,
     )
+    return row

@@ -25,7 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..model import ArticleStatus
 
@@ -228,3 +228,52 @@ class ReplacedTextRow(_ExtractedText, Base):
     )
     # the latest re-extraction bounds the web archive's Last-Modified (web/state.py)
     replaced_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ChangeCardRow(Base):
+    """What a version's change is (its :class:`~redline.model.ChangeCard`): one per version
+    after the first, computed from the version before it (migration 0010)."""
+
+    __tablename__ = "change_cards"
+    __table_args__ = (
+        # the archive's changes newest first, filtered by significance inside the index
+        Index("ix_change_cards_seen_at", "seen_at", "version_id", "significance"),
+    )
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    # the version's, copied (it never changes): the listings' index orders by it
+    seen_at: Mapped[datetime]
+    kinds: Mapped[list[str]] = mapped_column(JSON)  # ChangeKind values, the vocabulary's order
+    significance: Mapped[float] = mapped_column(Float)
+    summary: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    sentences_added: Mapped[int]
+    sentences_deleted: Mapped[int]
+    sentences_edited: Mapped[int]
+    sentences_moved: Mapped[int]
+    words_changed: Mapped[float] = mapped_column(Float)
+    numbers: Mapped[list[list[str | None]]] = mapped_column(JSON)  # [old, new] pairs
+    revert_of: Mapped[int | None]
+    classifier_version: Mapped[str] = mapped_column(String(32), index=True)
+    kind_rows: Mapped[list[ChangeCardKindRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ChangeCardKindRow(Base):
+    """One kind of one card: what ``kind=`` filters find changes by, on every backend.
+
+    A JSON list cannot be searched alike on SQLite and PostgreSQL, nor a delimited text
+    through an index; a row per kind is an index probe per change on both, and a rare
+    kind is found from ``ix_change_card_kinds_kind`` without reading the other changes.
+    """
+
+    __tablename__ = "change_card_kinds"
+    __table_args__ = (Index("ix_change_card_kinds_kind", "kind", "version_id"),)
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("change_cards.version_id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)

@@ -39,12 +39,42 @@ def is_new_version(
         return False
     if policy.ignore_punctuation_only and _loose_text(article) == _loose_text(latest):
         return False
-    if policy.ignore_seen_before:
-        seen_before = select(VersionRow.id).where(
-            VersionRow.article_id == latest.article_id, VersionRow.content_hash == digest
-        )
-        return session.scalar(seen_before.limit(1)) is None
+    if policy.ignore_seen_before and _seen_before(session, latest.article_id, digest):
+        return _last_check_saw(session, latest.article_id, digest)
     return True
+
+
+def _seen_before(session: Session, article_id: int, digest: str) -> bool:
+    """Whether an earlier version of the article has this text."""
+    earlier = select(VersionRow.id).where(
+        VersionRow.article_id == article_id, VersionRow.content_hash == digest
+    )
+    return session.scalar(earlier.limit(1)) is not None
+
+
+def _last_check_saw(session: Session, article_id: int, digest: str) -> bool:
+    """Whether the article's latest check extracted this text too.
+
+    A CMS cache flipping back to an earlier text (A → B → A) flips again by the next
+    check; a text that is back on two checks in a row is a revert the newsroom made,
+    and becomes a version (its card names the version it returns to), as a suspect
+    shrink does once seen twice.
+    """
+    return _last_check(session, article_id) in (
+        (CheckOutcome.UNCHANGED.value, digest),
+        (CheckOutcome.SUSPECT.value, digest),
+    )
+
+
+def _last_check(session: Session, article_id: int) -> tuple[str, str | None] | None:
+    """The outcome of the article's latest check, and the digest of the text it saw."""
+    found = session.execute(
+        select(CheckRow.outcome, CheckRow.content_hash)
+        .where(CheckRow.article_id == article_id)
+        .order_by(CheckRow.checked_at.desc(), CheckRow.id.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else (found[0], found[1])
 
 
 def held_back(
@@ -61,13 +91,7 @@ def held_back(
     before, after = _text_length(latest.paragraphs), _text_length(article.paragraphs)
     if after >= policy.suspect_shrink * before:
         return None
-    last_check = session.execute(
-        select(CheckRow.outcome, CheckRow.content_hash)
-        .where(CheckRow.article_id == latest.article_id)
-        .order_by(CheckRow.checked_at.desc(), CheckRow.id.desc())
-        .limit(1)
-    ).first()
-    if last_check is not None and tuple(last_check) == (
+    if _last_check(session, latest.article_id) == (
         CheckOutcome.SUSPECT.value,
         article_hash(article),
     ):
