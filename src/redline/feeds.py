@@ -123,19 +123,22 @@ def add_change(
     """
     if card is None:
         headline = f"new headline: {title}" if change.title_changed else title
-        item_title, description, kinds = f"Version {number}: {headline}", change.description, ()
-    else:
-        item_title = f"Version {number}: {card.summary.rstrip('.')} — {title}"
-        summary = html.escape(card.summary, quote=False)
-        description = f'<p class="redline-summary">{summary}</p>\n{change.description}'
-        kinds = tuple(kind.value for kind in card.kinds)
+        channel.add_item(
+            title=f"Version {number}: {headline}",
+            link=link,
+            guid=_guid(article_url, number),
+            published=seen_at,
+            description=change.description,
+        )
+        return
+    summary = html.escape(card.summary, quote=False)
     channel.add_item(
-        title=item_title,
+        title=f"Version {number}: {card.summary.rstrip('.')} — {title}",
         link=link,
         guid=_guid(article_url, number),
         published=seen_at,
-        description=description,
-        categories=kinds,
+        description=f'<p class="redline-summary">{summary}</p>\n{change.description}',
+        categories=[kind.value for kind in card.kinds],
     )
 
 

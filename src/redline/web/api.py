@@ -56,7 +56,9 @@ def _listing(request: Request, page: Page[T]) -> Listing[T]:
     """A page of a listing, its ``next`` path keeping the request's other parameters."""
     following = None
     if page.next_before is not None:
-        kept = [(key, value) for key, value in request.query_params.multi_items() if key != "before"]
+        kept = [
+            (key, value) for key, value in request.query_params.multi_items() if key != "before"
+        ]
         params = [*kept, ("before", str(page.next_before))]  # every kind= of a repeated one
         following = f"{request.scope.get('root_path', '')}{request.url.path}?{urlencode(params)}"
     return Listing(page.items, following)

@@ -11,19 +11,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from ..model import ChangeKind
+from ..store.queries import ChangeFilter
 
 __all__ = [
     "KIND_LEGEND",
     "SIGNIFICANCE_STEPS",
-    "ChangeFilter",
     "change_filter",
+    "filter_params",
+    "filter_query",
     "kind_error",
     "significance_error",
 ]
@@ -55,31 +56,21 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
 """A number as JSON (and so OpenAPI's ``number``) writes it: no spaces, signs, ``inf``."""
 
 
-@dataclass(frozen=True)
-class ChangeFilter:
-    """Which changes a listing shows: of any of ``kinds`` (all if none), significant enough."""
+def filter_params(only: ChangeFilter) -> dict[str, object]:
+    """The query parameters that ask for ``only``'s kinds and significance, for links that
+    keep a listing's filters."""
+    params: dict[str, object] = {}
+    if only.kinds:
+        params["kind"] = [kind.value for kind in ChangeKind if kind in only.kinds]
+    if only.min_significance > 0:
+        params["min_significance"] = str(only.min_significance)  # exactly, as repr has it
+    return params
 
-    kinds: tuple[ChangeKind, ...] = ()
-    min_significance: float = 0.0
 
-    @property
-    def active(self) -> bool:
-        """Whether it leaves any change out."""
-        return bool(self.kinds) or self.min_significance > 0
-
-    def params(self) -> dict[str, object]:
-        """The query parameters that ask for this filter, for links that keep it."""
-        params: dict[str, object] = {}
-        if self.kinds:
-            params["kind"] = [kind.value for kind in self.kinds]
-        if self.min_significance > 0:
-            params["min_significance"] = str(self.min_significance)  # exactly, as repr has it
-        return params
-
-    def query(self) -> str:
-        """The query string that asks for this filter (empty for none)."""
-        params = self.params()
-        return f"?{urlencode(params, doseq=True)}" if params else ""
+def filter_query(only: ChangeFilter) -> str:
+    """The query string that asks for ``only`` (empty for no filter)."""
+    params = filter_params(only)
+    return f"?{urlencode(params, doseq=True)}" if params else ""
 
 
 def kind_error(value: str) -> str:
@@ -100,7 +91,9 @@ def change_filter(request: Request) -> ChangeFilter:
         if value not in _KIND_VALUES:
             raise HTTPException(400, kind_error(value))
     kinds = tuple(kind for kind in ChangeKind if kind in named)  # one order: one link, one ETag
-    return ChangeFilter(kinds, _significance(request.query_params.get("min_significance")))
+    return ChangeFilter(
+        kinds=kinds, min_significance=_significance(request.query_params.get("min_significance"))
+    )
 
 
 def _significance(value: str | None) -> float:

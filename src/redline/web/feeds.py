@@ -20,8 +20,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..feeds import Channel, add_change
-from ..store.queries import Change
-from .cards import ChangeFilter, change_filter
+from ..store.queries import Change, ChangeFilter
+from .cards import change_filter, filter_query
 from .http import cached_response, path_int, relative_path
 from .state import modified, web
 
@@ -43,8 +43,8 @@ def archive_feed(request: Request) -> Response:
     """Every article's changes (those the filters let through)."""
     only = change_filter(request)
     changes = web(request).changes(limit=FEED_SIZE, before=None, only=only)
-    title = f"redline: {'changes' if only.active else 'all changes'}{_filtered(only)}"
-    link = _absolute(request, "index") + only.query()  # the index filtered the same way
+    title = f"redline: {'changes' if only.needs_card else 'all changes'}{_filtered(only)}"
+    link = _absolute(request, "index") + filter_query(only)  # the index filtered the same way
     return _feed(request, title, link, changes.items)
 
 
@@ -56,7 +56,7 @@ def source_feed(request: Request) -> Response:
     changes = web(request).changes(limit=FEED_SIZE, before=None, source=name, only=only)
     title, link = (
         f"redline: changes to articles from {name}{_filtered(only)}",
-        _absolute(request, "source", name=name) + only.query(),
+        _absolute(request, "source", name=name) + filter_query(only),
     )
     return _feed(request, title, link, changes.items)
 
@@ -73,7 +73,7 @@ def article_feed(request: Request) -> Response:
 
 def _filtered(only: ChangeFilter) -> str:
     """What a filtered feed's title adds: which changes it holds."""
-    if not only.active:
+    if not only.needs_card:
         return ""
     said = [" or ".join(kind.value for kind in only.kinds)] if only.kinds else []
     if only.min_significance > 0:

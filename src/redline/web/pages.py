@@ -11,9 +11,9 @@ from ..errors import NotFoundError
 from ..reextract import capture_html
 from ..report import describe_schedule
 from ..store.queries import search_terms
+from .cards import change_filter
 from .diffs import side_by_side
 from .http import cached_response, choice_param, cursor_param, path_int
-from .cards import change_filter
 from .rendering import anchored_inline_diff, page
 from .search import group_hits
 from .state import web

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from ..diff import ArticleDiff, render_html
 from ..timefmt import approximately, format_time
-from .cards import KIND_LEGEND, SIGNIFICANCE_STEPS
+from .cards import KIND_LEGEND, SIGNIFICANCE_STEPS, filter_params, filter_query
 from .http import cached_response, relative_path
 from .state import modified
 
@@ -50,13 +50,19 @@ text can look like it, as that text is escaped."""
 def anchored_inline_diff(diff: ArticleDiff) -> tuple[Markup, bool]:
     """The diff as :func:`redline.diff.render_html` writes it (it escapes all article text),
     its first changed run anchored; and whether there was a run to anchor."""
-    marked, anchored = _FIRST_RUN.subn(rf'<\1 id="{FIRST_CHANGE}" class="redline-', render_html(diff), 1)
+    marked, anchored = _FIRST_RUN.subn(
+        rf'<\1 id="{FIRST_CHANGE}" class="redline-', render_html(diff), 1
+    )
     return Markup(marked), anchored == 1
 
 
 _environment.filters.update(time=format_time, approximately=approximately, web_url=_web_url)
 _environment.globals.update(
-    kind_legend=KIND_LEGEND, significance_steps=SIGNIFICANCE_STEPS, first_change=FIRST_CHANGE
+    kind_legend=KIND_LEGEND,
+    significance_steps=SIGNIFICANCE_STEPS,
+    first_change=FIRST_CHANGE,
+    filter_params=filter_params,
+    filter_query=filter_query,
 )
 
 
