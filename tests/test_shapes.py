@@ -16,10 +16,14 @@ from redline.extract import ExtractedArticle
 from redline.model import (
     Article,
     ArticleStatus,
+    ChangeCard,
+    ChangeKind,
     CheckOutcome,
     CheckRecord,
     CheckResult,
     CheckSummary,
+    NumberChange,
+    SentenceCounts,
     Source,
     Version,
 )
@@ -27,6 +31,7 @@ from redline.reextract import ReextractResult
 from redline.shapes import Field, Shape
 from redline.sources import PollOutcome, PollResult
 from redline.store import SourceHealth
+from redline.store.queries import Change, VersionInfo
 
 T = datetime(2026, 11, 1, 9, 30, 15, 250, tzinfo=UTC)
 
@@ -48,12 +53,29 @@ POLLED = (
     PollResult("gazette", PollOutcome.NEW_ARTICLES, 2),
     PollResult("x", PollOutcome.ERROR, 0, "no"),
 )
+CARD = ChangeCard(
+    kinds=(ChangeKind.HEADLINE, ChangeKind.NUMBERS, ChangeKind.STEALTH),
+    significance=0.8,
+    summary="Headline changed; 1 number changed (90% → 95%).",
+    reasons=("headline changed", "a number changed"),
+    sentences=SentenceCounts(edited=1),
+    words_changed=0.125,
+    numbers=(NumberChange("90%", "95%"), NumberChange(None, "3")),
+    revert_of=None,
+    classifier_version="1",
+)
+NEW_INFO = VersionInfo(2, 1, T, "New", "h1", CARD)
+OLD_INFO = VersionInfo(2, 0, T, "Old", "h0")
 EXTRACTED = ExtractedArticle("Headline", None, "2026-11-01", ("One.",), "generic", "x1")
 
 SAMPLES: list[tuple[Shape[Any], object]] = [
     (shapes.ARTICLE, BARE),
     (shapes.ARTICLE, FULL),
     (shapes.ARTICLE_DETAIL, shapes.ArticleDetail(FULL, (OLD, NEW), CHECKS)),
+    (shapes.ARTICLE_DETAIL, shapes.ArticleDetail(FULL, (OLD, NEW), CHECKS, {1: CARD})),
+    (shapes.CHANGE_CARD, CARD),
+    (shapes.CHANGE_LISTED, Change(5, 4, 2, "https://a.example/2", None, NEW_INFO, OLD_INFO)),
+    (shapes.CHANGE_LISTED, Change(5, 4, 2, "https://a.example/2", "g", OLD_INFO, OLD_INFO)),
     (shapes.VERSION, NEW),
     (shapes.DIFF, shapes.VersionDiff(diff_versions(OLD, NEW), 0, 1)),
     (shapes.CHECK_REPORT, shapes.CheckReport(CheckSummary(RESULTS), POLLED)),
@@ -120,7 +142,9 @@ def test_an_optional_key_is_left_out_when_none_and_not_required() -> None:
 def test_a_larger_shape_reuses_the_fields_of_the_smaller() -> None:
     detail = shapes.ARTICLE_DETAIL.dump(shapes.ArticleDetail(FULL, (OLD,), ()))
     assert list(detail) == [*shapes.ARTICLE.dump(FULL), "versions", "recent_checks"]
-    assert detail["versions"] == [{"number": 0, "seen_at": T.isoformat(), "title": "Old"}]
+    assert detail["versions"] == [
+        {"number": 0, "seen_at": T.isoformat(), "title": "Old", "change": None}
+    ]
     assert list(shapes.VERSION.dump(NEW))[:4] == ["number", "seen_at", "title", "content_hash"]
 
 
@@ -165,3 +189,31 @@ def test_a_nullable_enumeration_takes_null_and_its_values() -> None:
     assert validator(outcomes).is_valid(outcomes.dump(Outcome(None)))
     assert outcomes.dump(Outcome(CheckOutcome.SUSPECT)) == {"outcome": "suspect"}
     assert not validator(outcomes).is_valid({"outcome": "gone"})
+
+
+def test_a_version_seen_carries_its_card_as_the_issue_spells_it() -> None:
+    detail = shapes.ARTICLE_DETAIL.dump(shapes.ArticleDetail(FULL, (OLD, NEW), (), {1: CARD}))
+    first, second = detail["versions"]
+    assert first["change"] is None
+    assert second["change"] == {
+        "kinds": ["headline", "numbers", "stealth"],
+        "significance": 0.8,
+        "summary": CARD.summary,
+        "reasons": list(CARD.reasons),
+        "sentences": {"added": 0, "deleted": 0, "edited": 1, "moved": 0},
+        "numbers": [{"old": "90%", "new": "95%"}, {"old": None, "new": "3"}],
+        "revert_of": None,
+    }
+    schema = shapes.schemas([shapes.ARTICLE_DETAIL])["VersionSeen"]["properties"]["change"]
+    assert {"type": "null"} in schema["anyOf"]
+
+
+def test_a_listed_change_without_a_card_has_no_kinds_nor_summary() -> None:
+    listed = shapes.CHANGE_LISTED.dump(
+        Change(5, 4, 2, "https://a.example/2", "g", OLD_INFO, OLD_INFO)
+    )
+    assert (listed["kinds"], listed["significance"], listed["summary"]) == ([], None, None)
+    with_card = shapes.CHANGE_LISTED.dump(
+        Change(5, 4, 2, "https://a.example/2", "g", NEW_INFO, OLD_INFO)
+    )
+    assert with_card["version"] == 1 and with_card["summary"] == CARD.summary

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic import command
@@ -10,41 +9,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from observations import T0, content, every_hour, seen
 from redline.config import VersionPolicy
 from redline.errors import NotFoundError, StoreError
-from redline.extract import EXTRACTOR_VERSION, ExtractedArticle
-from redline.model import ArticleStatus, CheckOutcome, NextCheck, Observation
+from redline.model import ArticleStatus, CheckOutcome, NextCheck
 from redline.store import SchemaChange, Store, database_url, upgrade_database
 from redline.store.database import alembic_config
 from redline.store.search_tables import include_name
 from redline.store.tables import Base
 from redline.urls import canonical_url
-
-T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
-
-
-def content(
-    *paragraphs: str, title: str = "Headline", byline: str | None = "Jo Bloggs"
-) -> ExtractedArticle:
-    return ExtractedArticle(
-        title, byline, None, paragraphs, method="generic", extractor_version=EXTRACTOR_VERSION
-    )
-
-
-def seen(at: datetime, body: ExtractedArticle | None = None, **facts: Any) -> Observation:
-    version = "test" if body is not None else None
-    return Observation(
-        checked_at=at,
-        duration=0.1,
-        http_status=200,
-        article=body,
-        extractor_version=version,
-        **facts,
-    )
-
-
-def every_hour(changed: bool, previous: timedelta | None) -> NextCheck:
-    return NextCheck(T0 + timedelta(hours=1), timedelta(hours=1), ArticleStatus.ACTIVE)
 
 
 def test_adding_twice_keeps_one_article(store: Store) -> None:

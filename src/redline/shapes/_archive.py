@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as data_field
+from datetime import datetime
 
 from ..diff import ArticleDiff, DiffOp
-from ..model import Article, CheckRecord, Version
+from ..model import (
+    Article,
+    ChangeCard,
+    ChangeKind,
+    CheckRecord,
+    NumberChange,
+    SentenceCounts,
+    Version,
+)
 from ..store.queries import Change, SearchHit, VersionInfo
 from ._model import Shape, field, many, one, shape
 
@@ -15,6 +25,8 @@ __all__ = [
     "ARTICLE_DETAIL",
     "ArticleDetail",
     "CHANGE",
+    "CHANGE_CARD",
+    "CHANGE_LISTED",
     "CHECK_RECORD",
     "DIFF",
     "SEARCH_HIT",
@@ -31,6 +43,22 @@ class ArticleDetail:
     article: Article
     versions: Sequence[Version]
     checks: Sequence[CheckRecord]
+    cards: Mapping[int, ChangeCard] = data_field(default_factory=dict)
+    """The versions' change cards, by version number."""
+
+    def versions_seen(self) -> list[VersionInfo]:
+        """The versions without their text, each with its change card."""
+        return [
+            VersionInfo(
+                version.article_id,
+                version.number,
+                version.seen_at,
+                version.title,
+                version.content_hash,
+                self.cards.get(version.number),
+            )
+            for version in self.versions
+        ]
 
 
 @dataclass(frozen=True)
@@ -51,6 +79,20 @@ ARTICLE = shape(
 
 VERSION_INFO: Shape[VersionInfo | Version] = shape(VersionInfo, "number seen_at title content_hash")
 
+CHANGE_CARD = shape(
+    ChangeCard,
+    "kinds significance summary reasons",
+    one(
+        "sentences",
+        lambda card: card.sentences,
+        shape(SentenceCounts, "added deleted edited moved"),
+    ),
+    many("numbers", lambda card: card.numbers, shape(NumberChange, "old new")),
+    "revert_of",
+    description="What one change is (its kinds), how much it matters (significance, 0 to 1)"
+    " and why (reasons), in one sentence (summary).",
+)
+
 VERSION = shape(
     Version,
     VERSION_INFO.fields,
@@ -70,9 +112,14 @@ ARTICLE_DETAIL = shape(
     ARTICLE.through(ArticleDetail, lambda detail: detail.article),
     many(
         "versions",
-        lambda detail: detail.versions,
-        VERSION_INFO.select(
-            "VersionSeen", "A version's number, time and headline.", "number seen_at title"
+        lambda detail: detail.versions_seen(),
+        shape(
+            VersionInfo,
+            "number seen_at title",
+            one("change", lambda info: info.change, CHANGE_CARD, nullable=True),
+            name="VersionSeen",
+            description="A version's number, time and headline, and what changed from the"
+            " version before (null for version 0).",
         ),
     ),
     many("recent_checks", lambda detail: detail.checks, CHECK_RECORD),
@@ -83,6 +130,20 @@ CHANGE = shape(
     "version_id=new_id article_id url=article_url source",
     one("from", lambda change: change.old, VERSION_INFO),
     one("to", lambda change: change.new, VERSION_INFO),
+)
+
+CHANGE_LISTED = shape(
+    Change,
+    "article_id url=article_url source",
+    field("title", str, lambda change: change.new.title),
+    field("version", int, lambda change: change.new.number),
+    field("seen_at", datetime, lambda change: change.new.seen_at),
+    field("kinds", tuple[ChangeKind, ...], lambda change: change.card.kinds if change.card else ()),
+    field("significance", float | None, lambda change: change.card and change.card.significance),
+    field("summary", str | None, lambda change: change.card and change.card.summary),
+    name="ChangeListed",
+    description="A change across the archive with what it is: `redline changes --json`."
+    " A change whose card is not computed yet has no kinds and null significance and summary.",
 )
 
 SEARCH_HIT = shape(

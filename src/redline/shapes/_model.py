@@ -157,9 +157,20 @@ def field(
     return Field(key, schema | notes, lambda value: convert(read(value)), optional)
 
 
-def one(key: str, read: Callable[[T], U], part: Shape[U]) -> Field[T]:
-    """Another shape's document, of the part ``read`` gives."""
-    return Field(key, part.ref(), lambda value: part.dump(read(value)), refers_to=(part,))
+def one(
+    key: str, read: Callable[[T], U | None], part: Shape[U], *, nullable: bool = False
+) -> Field[T]:
+    """Another shape's document, of the part ``read`` gives; ``nullable``: or null, where
+    ``read`` gives None."""
+    schema = {"anyOf": [part.ref(), {"type": "null"}]} if nullable else part.ref()
+
+    def dump(value: T) -> object:
+        found = read(value)
+        if found is None and not nullable:
+            raise ValueError(f"{key} is None, and its shape {part.name} is not nullable")
+        return None if found is None else part.dump(found)
+
+    return Field(key, schema, dump, refers_to=(part,))
 
 
 def many(key: str, read: Callable[[T], Iterable[U]], item: Shape[U]) -> Field[T]:

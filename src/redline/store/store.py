@@ -262,7 +262,7 @@ class Store:
             .where(VersionRow.article_id == article_id)
         )
         with self._sessions() as session:
-            return {number: to_card(row) for number, row in session.execute(query).tuples()}
+            return {number: to_card(row) for number, row in session.execute(query)}
 
     def reclassify(self, article_ids: Collection[int] | None, *, current: str | None) -> int:
         """Compute again the cards not made by the classifier ``current`` (every card with
