@@ -142,8 +142,7 @@ def test_an_added_paragraph_has_nothing_beside_it(archive: Served) -> None:
     page = archive.client.get(f"/articles/{archive.ids.bridge}/diff/1/2").text
     assert (
         f'<p class="old"></p>\n    <p class="new"><ins id="first-change" class="redline-insert">'
-        f"{ADDED}</ins></p>"
-        in page
+        f"{ADDED}</ins></p>" in page
     )
 
 
