@@ -9,11 +9,11 @@ a paragraph added, and an edit undone on two checks in a row (a revert).
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 import feedparser
 import pytest

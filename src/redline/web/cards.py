@@ -25,8 +25,6 @@ __all__ = [
     "change_filter",
     "filter_params",
     "filter_query",
-    "kind_error",
-    "significance_error",
 ]
 
 KIND_LEGEND: Mapping[ChangeKind, str] = {
@@ -73,13 +71,13 @@ def filter_query(only: ChangeFilter) -> str:
     return f"?{urlencode(params, doseq=True)}" if params else ""
 
 
-def kind_error(value: str) -> str:
+def _kind_error(value: str) -> str:
     """The one line a 400 for a kind outside the vocabulary says."""
     valid = ", ".join(kind.value for kind in ChangeKind)
     return f"kind= must be one of: {valid} (not {value[:40]!r})"
 
 
-def significance_error() -> str:
+def _significance_error() -> str:
     """The one line a 400 for a significance that is not a number from 0 to 1 says."""
     return "min_significance= must be a number from 0 to 1, such as 0.5"
 
@@ -89,7 +87,7 @@ def change_filter(request: Request) -> ChangeFilter:
     named = request.query_params.getlist("kind")
     for value in named:
         if value not in _KIND_VALUES:
-            raise HTTPException(400, kind_error(value))
+            raise HTTPException(400, _kind_error(value))
     kinds = tuple(kind for kind in ChangeKind if kind in named)  # one order: one link, one ETag
     return ChangeFilter(
         kinds=kinds, min_significance=_significance(request.query_params.get("min_significance"))
@@ -101,5 +99,5 @@ def _significance(value: str | None) -> float:
         return 0.0
     number = float(value) if _JSON_NUMBER.fullmatch(value) else math.nan
     if not 0 <= number <= 1:  # nan too: a word, or past a float's range
-        raise HTTPException(400, significance_error())
+        raise HTTPException(400, _significance_error())
     return max(number, 0.0)  # -0 is 0
