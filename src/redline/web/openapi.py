@@ -148,7 +148,7 @@ _ROUTES = {
         "One article.", ARTICLE, [_ARTICLE_ID], {404: _NOT_FOUND}, dated=True
     ),
     "/api/articles/{article_id}/versions": _Get(
-        "An article's versions, from number 0, without their text.",
+        "An article's versions, from number 0, without their text, each with its change card.",
         VERSION_INFO_PAGE,
         [_ARTICLE_ID],
         {404: _NOT_FOUND},
