@@ -5,35 +5,23 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from clirun import Run, cli_runner
 from localsite import LocalSite, Route
 from redline.cli import cli
 from redline.demo import FIRST_EDITION, render_page
-from redline.store import upgrade_database
 
 STORY = FIRST_EDITION[1]
-Run = Callable[..., Result]
 
 
 @pytest.fixture
 def run(tmp_path: Path, database_url: str) -> Run:
-    config = tmp_path / "redline.toml"
-    config.write_text("[fetch]\nallow_private_networks = true\ntimeout = 2\nper_host_delay = 0\n")
-    upgrade_database(database_url)  # made beforehand: no "created a new database" line
-
-    def invoke(*args: str) -> Result:
-        runner = CliRunner()
-        return runner.invoke(
-            cli, ["--db", database_url, "--config", str(config), *args], catch_exceptions=False
-        )
-
-    return invoke
+    return cli_runner(tmp_path, database_url)
 
 
 def serve(site: LocalSite, story_paragraphs: tuple[str, ...], n: int = 1) -> str:

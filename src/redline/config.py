@@ -107,8 +107,10 @@ class VersionPolicy:
     A text is always a new version if it differs from the latest one, except:
     with ``ignore_seen_before`` a text identical to any earlier version (a CMS
     cache flipping back, A → B → A) is recorded as a check but not as a new
-    version; with ``ignore_punctuation_only`` neither is a change that alters
-    only whitespace or punctuation. A text shorter than ``suspect_shrink``
+    version, until the next check sees it again: then it is a revert, a version
+    whose change card names the version it returns to; with
+    ``ignore_punctuation_only`` neither is a change that alters only whitespace
+    or punctuation. A text shorter than ``suspect_shrink``
     times the latest one is held back (a check with outcome ``suspect``) and
     becomes a version only when the next check sees it again: a sudden loss of
     most of the text is far more often a broken extraction than an edit. 0

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
-from .model import Article, ArticleStatus, CheckOutcome, CheckRecord, Outlook, Version
+from .model import (
+    Article,
+    ArticleStatus,
+    ChangeCard,
+    CheckOutcome,
+    CheckRecord,
+    Outlook,
+    Version,
+)
 from .timefmt import approximately, format_time
 
 __all__ = ["describe_article", "describe_outlook", "describe_schedule"]
@@ -38,9 +47,18 @@ def _history(article: Article, now: datetime) -> str:
 
 
 def describe_article(
-    article: Article, versions: list[Version], checks: list[CheckRecord], now: datetime
+    article: Article,
+    versions: list[Version],
+    checks: list[CheckRecord],
+    now: datetime,
+    cards: Mapping[int, ChangeCard] | None = None,
 ) -> str:
-    """The text of an article page, as the seed tracker page words it; ``checks`` newest first."""
+    """The text of an article page, as the seed tracker page words it; ``checks`` newest first.
+
+    Each version's line ends with what changed in it: its card's summary, from ``cards``
+    (by version number).
+    """
+    summaries = {number: card.summary for number, card in (cards or {}).items()}
     source = f"the source '{article.source}'" if article.source else "no named source"
     schedule = describe_schedule(article, checks[0] if checks else None, now)
     lines = [
@@ -62,8 +80,10 @@ def describe_article(
             after = (
                 f" ({approximately(version.seen_at - previous.seen_at)} later)" if previous else ""
             )
+            summary = f"  — {summaries[version.number]}" if version.number in summaries else ""
             lines.append(
                 f"  {version.number:>3}  {format_time(version.seen_at)}{after}  {version.title}"
+                f"{summary}"
             )
             previous = version
     if checks:

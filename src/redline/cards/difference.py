@@ -33,6 +33,8 @@ class Difference:
     """Added sentences not in those paragraphs."""
     paragraphs_removed: int
     sentences_removed: int
+    paragraphs_moved: int
+    sentences_moved: int
     regrouped: bool
     """The same sentences in the same order, but cut into paragraphs differently."""
     words_changed: float
@@ -76,6 +78,33 @@ def _multiset_change(old: list[str], new: list[str]) -> tuple[int, int]:
     return sum((after - before).values()), sum((before - after).values())
 
 
+def _passages(
+    matching: Matching, old: tuple[Sentence, ...], new: tuple[Sentence, ...]
+) -> dict[str, int]:
+    """Whole paragraphs and lone sentences added, removed and moved; an edit's inner
+    sentences gained or dropped are lone sentences."""
+    added = _paragraphs_and_sentences(matching.added, new)
+    removed = _paragraphs_and_sentences(matching.deleted, old)
+    moved = _paragraphs_and_sentences(tuple(j for _, j in matching.moved), new)
+    return {
+        "paragraphs_added": added[0],
+        "sentences_added": added[1] + sum(e.gained for e in matching.edits),
+        "paragraphs_removed": removed[0],
+        "sentences_removed": removed[1] + sum(e.dropped for e in matching.edits),
+        "paragraphs_moved": moved[0],
+        "sentences_moved": moved[1],
+    }
+
+
+def _sentence_counts(matching: Matching) -> SentenceCounts:
+    return SentenceCounts(
+        added=len(matching.added) + sum(e.gained for e in matching.edits),
+        deleted=len(matching.deleted) + sum(e.dropped for e in matching.edits),
+        edited=len(matching.edits),
+        moved=len(matching.moved),
+    )
+
+
 def measure(old: Reading, new: Reading) -> Difference:
     old_sentences, new_sentences = old.sentences, new.sentences
     matching = match_sentences(old_sentences, new_sentences)
@@ -86,13 +115,7 @@ def measure(old: Reading, new: Reading) -> Difference:
         [q for p in new.story for q in quoted_passages(p)],
     )
     notices_added, notices_removed = _multiset_change(list(old.notices), list(new.notices))
-    paragraphs_added, sentences_added = _paragraphs_and_sentences(matching.added, new_sentences)
-    paragraphs_removed, sentences_removed = _paragraphs_and_sentences(
-        matching.deleted, old_sentences
-    )
-    regrouped = old.story != new.story and [s.text for s in old_sentences] == [
-        s.text for s in new_sentences
-    ]
+    same_sentences = [s.text for s in old_sentences] == [s.text for s in new_sentences]
     return Difference(
         headline=old.title != new.title,
         headline_typo=is_typo_fix(old.title, new.title),
@@ -100,19 +123,11 @@ def measure(old: Reading, new: Reading) -> Difference:
         lede=old.story[:1] != new.story[:1],
         story=old.story != new.story,
         story_typo=_story_typo(old_sentences, new_sentences, matching),
-        sentences=SentenceCounts(
-            added=len(matching.added),
-            deleted=len(matching.deleted),
-            edited=len(matching.edits),
-            moved=len(matching.moved),
-        ),
-        paragraphs_added=paragraphs_added,
-        sentences_added=sentences_added,
-        paragraphs_removed=paragraphs_removed,
-        sentences_removed=sentences_removed,
-        regrouped=regrouped,
+        sentences=_sentence_counts(matching),
+        **_passages(matching, old_sentences, new_sentences),
+        regrouped=old.story != new.story and same_sentences,
         words_changed=words_changed(old_sentences, new_sentences, matching),
-        numbers=compare_figures(figures(old.story_text), figures(new.story_text)),
+        numbers=compare_figures(figures(old.story), figures(new.story)),
         quotes_added=quotes_added,
         quotes_removed=quotes_removed,
         names_added=tuple(sorted(new_names - old_names)),

@@ -7,13 +7,18 @@ or deleted, and how many of the story's words changed.
    words are one sentence edited (best pairs first). A sentence cut in two, or two joined,
    by a full stop fixed, joins the edit of its neighbour when that makes the edit closer.
 4. What is still left was deleted (old) or added (new).
+5. Within an edit, a sentence the splitter kept whole because it stands inside a quote
+   ("… fats. Some, when eaten in moderation, …," she says.) may lose or gain a sentence of
+   its own: an inner sentence with no counterpart on the other side counts as deleted or
+   added too.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from .text import Sentence, words
@@ -22,12 +27,27 @@ EDITED_SHARE = 0.5
 """An edited sentence keeps at least this share of its words (bench/edits/README.md)."""
 
 
+# Where a sentence ends inside a splitter's sentence: a stop, maybe a closing quotation
+# mark, a space, and a capital (maybe after an opening mark); but not after an initial or
+# a title's abbreviation ("Thomas W. Malone", "Dr. Parr").
+_INNER_END = re.compile(r"(?<=[.!?])[”\"’']?\s+(?=[“\"‘']?[A-Z])")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Col|Lt|Sgt|Rep|Sen|Gov|No|Mt|Inc|Co|"
+    r"Corp|Ltd|vs|etc|approx)|\.[A-Z])\.$"
+)
+INNER_MIN_WORDS = 3
+"""Shorter inner pieces ("1.", "Parr says.") are a list number or an abbreviation's tail."""
+
+
 @dataclass(frozen=True)
 class Edit:
     """Old sentences (usually one) that became new ones: indices into each side."""
 
     old: tuple[int, ...]
     new: tuple[int, ...]
+    dropped: int = 0
+    """Inner sentences of the old side with no counterpart in the new."""
+    gained: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,6 +142,37 @@ def _grow(
         edit = best
 
 
+def _inner_sentences(text: str) -> list[Counter[str]]:
+    pieces: list[str] = []
+    for piece in _INNER_END.split(text):
+        if pieces and _ABBREVIATION.search(pieces[-1]):
+            pieces[-1] += " " + piece
+        else:
+            pieces.append(piece)
+    counted = (Counter(words(piece)) for piece in pieces)
+    return [piece for piece in counted if sum(piece.values()) >= INNER_MIN_WORDS]
+
+
+def _unmatched_inner(pieces: list[Counter[str]], others: list[Counter[str]]) -> int:
+    """How many of ``pieces`` keep less than half of their words in every one of ``others``."""
+    return sum(
+        all(_shared(piece, other) < EDITED_SHARE * sum(piece.values()) for other in others)
+        for piece in pieces
+    )
+
+
+def _count_inner(edit: Edit, old: Sequence[str], new: Sequence[str]) -> Edit:
+    old_inner = _inner_sentences(" ".join(old[i] for i in edit.old))
+    new_inner = _inner_sentences(" ".join(new[j] for j in edit.new))
+    if len(old_inner) < 2 and len(new_inner) < 2:
+        return edit
+    return replace(
+        edit,
+        dropped=_unmatched_inner(old_inner, new_inner),
+        gained=_unmatched_inner(new_inner, old_inner),
+    )
+
+
 def match_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> Matching:
     old_texts = [s.text for s in old]
     new_texts = [s.text for s in new]
@@ -134,6 +185,7 @@ def match_sentences(old: Sequence[Sentence], new: Sequence[Sentence]) -> Matchin
     free_old = set(left_old) - {e.old[0] for e in edits}
     free_new = set(left_new) - {e.new[0] for e in edits}
     edits = [_grow(e, old_texts, new_texts, free_old, free_new) for e in edits]
+    edits = [_count_inner(e, old_texts, new_texts) for e in edits]
     return Matching(
         same=tuple(same),
         moved=tuple(sorted(moved)),

@@ -15,7 +15,8 @@ moved between sentences is neither added nor removed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.&-]*|\S")
 # Particles join the capitalised words of one name, never end one.
@@ -42,6 +43,11 @@ def _is_capitalised(token: str) -> bool:
     return token[0].isupper() and any(c.isalpha() for c in token)
 
 
+def _is_abbreviation(token: str) -> bool:
+    """An initial ("W.") or an honorific ("Dr."): its stop ends no sentence and no name."""
+    return len(token) == 2 or _core(token) in _HONORIFICS
+
+
 def _core(token: str) -> str:
     return token.strip(".'’").lower()
 
@@ -51,36 +57,52 @@ def names(paragraphs: Iterable[str], lower_words: frozenset[str]) -> set[str]:
     case (both versions', so that both read a sentence-initial word the same way)."""
     found: set[str] = set()
     for paragraph in paragraphs:
-        found.update(_names_of(paragraph, lower_words))
+        for run, opens_sentence in _capitalised_runs(paragraph):
+            if opens_sentence and _core(run[0]) in _FUNCTION_WORDS | lower_words:
+                run = run[1:]
+            found.update(_name(run))
     return found
 
 
 def lower_case_words(paragraphs: Iterable[str]) -> frozenset[str]:
-    return frozenset(token for p in paragraphs for token in _TOKEN.findall(p) if token[0].islower())
+    return frozenset().union(*(_lower_case_words(p) for p in paragraphs))
 
 
-def _names_of(paragraph: str, lower_words: frozenset[str]) -> Iterable[str]:
-    tokens = _TOKEN.findall(paragraph)
+@lru_cache(maxsize=4096)
+def _lower_case_words(paragraph: str) -> frozenset[str]:
+    return frozenset(token for token in _TOKEN.findall(paragraph) if token[0].islower())
+
+
+@lru_cache(maxsize=4096)
+def _capitalised_runs(paragraph: str) -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """The runs of capitalised words (with particles) of a paragraph, each with whether it
+    opens a sentence (cached: the same paragraphs come in both versions)."""
+    runs: list[tuple[tuple[str, ...], bool]] = []
     run: list[str] = []
-    sentence_start = True
-    for token in tokens:
+    run_opens = sentence_start = True
+    for token in _TOKEN.findall(paragraph):
         starts = sentence_start
-        sentence_start = token in _SENTENCE_STARTS or token.endswith((".", "!", "?", ":"))
-        common = _core(token) in _FUNCTION_WORDS or _core(token) in lower_words
-        if _is_capitalised(token) and not (starts and common and not run):
+        sentence_start = token in _SENTENCE_STARTS or (
+            token.endswith((".", "!", "?", ":")) and not _is_abbreviation(token)
+        )
+        if _is_capitalised(token):
+            if not run:
+                run_opens = starts
             run.append(token)
-            if token.endswith(".") and _core(token) not in _HONORIFICS:
-                yield from _name(run)
+            if sentence_start:
+                runs.append((tuple(run), run_opens))
                 run = []
-        elif run and _core(token) in _PARTICLES and token.islower():
+        elif run and token.islower() and _core(token) in _PARTICLES:
             run.append(token)
-        else:
-            yield from _name(run)
+        elif run:
+            runs.append((tuple(run), run_opens))
             run = []
-    yield from _name(run)
+    if run:
+        runs.append((tuple(run), run_opens))
+    return tuple(runs)
 
 
-def _name(run: list[str]) -> Iterable[str]:
+def _name(run: Sequence[str]) -> Iterable[str]:
     while run and (run[-1].islower() or _core(run[-1]) in _HONORIFICS):
         run = run[:-1]
     words = [t.strip(".,'’") for t in run if _core(t) not in _HONORIFICS]

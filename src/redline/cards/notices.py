@@ -10,14 +10,17 @@ updated to...", "We have corrected...").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _LABEL = (
     r"corrections?|clarifications?|editor[’']?s[’']? notes?|editorial notes?|notes? to readers"
     r"|updates?|updated|amendments?|amended|errat(?:um|a)|retractions?|fact[- ]check"
 )
 # The label opens the paragraph; up to 60 characters (a date, a time, "2") may stand before
-# its colon or dash, but no sentence end.
-_LABELLED = re.compile(rf"^[\W_]*(?:{_LABEL})\b[^.!?:]{{0,60}}?(?::|\s[—–-]\s|—)", re.IGNORECASE)
+# its colon or dash, but no sentence end (a stop only between digits, as in "10.30am").
+_LABELLED = re.compile(
+    rf"^[\W_]*(?:{_LABEL})\b(?:[^.!?:]|(?<=\d)\.(?=\d)){{0,60}}?(?::|\s[—–-]\s|—)", re.IGNORECASE
+)
 
 _ARTICLE = r"(?:article|story|report|post|piece|column|item|headline|version|text|page|feature)"
 _SELF_REFERENCE = re.compile(
@@ -31,6 +34,7 @@ _SELF_REFERENCE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_notice(paragraph: str) -> bool:
     """Whether a squashed paragraph is a correction, clarification, update or editor's note."""
     return bool(_LABELLED.match(paragraph) or _SELF_REFERENCE.search(paragraph))

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
 
 from ..model import NumberChange
 
@@ -45,28 +47,29 @@ _PERCENT = r"%|\s?percent\b|\s?per cent\b|\s?percentage points?\b"
 # Digits may carry an ordinal, decade or unit ending; any other letter glued on makes a
 # word or a model name, not a figure.
 _DIGIT_ENDING = r"st|nd|rd|th|s|am|pm|km|kg|mph|ft|cm|mm|ml|lb|lbs|m|bn|mn|k|tn|x"
-_FIGURE = re.compile(
+_FIGURE = (
     rf"(?<![^\W\d_])(?<![^\W\d_]-)(?<![\d.,])"
     rf"(?:{_CURRENCY}\s?)?(?:{_DIGITS})(?:\s?{_AMOUNT_SCALE})?(?:{_PERCENT}|(?:{_DIGIT_ENDING})\b)?"
     rf"(?![^\W_])"
 )
-_DATE_OR_WORD = re.compile(rf"\b(?:{_DATE})|\b(?i:{_NUMBER_WORD})(?:{_PERCENT})?\b")
+# One pattern, so that a figure is read once, as its longest form: a date before its day's
+# digits, an amount with its scale word ("$4.5 million", not also "million").
+_ANY_FIGURE = re.compile(
+    rf"(?P<date>\b(?:{_DATE}))|(?P<figure>{_FIGURE})|(?P<word>\b(?i:{_NUMBER_WORD})(?:{_PERCENT})?\b)"
+)
 
 
-def figures(text: str) -> list[str]:
-    """The figures of ``text`` in order, each as written (spaces squashed, words lower-cased)."""
-    found: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for match in _DATE_OR_WORD.finditer(text):
-        taken.append(match.span())
-        phrase = match.group()
-        found.append(
-            (match.start(), phrase if phrase[0].isupper() and _is_date(phrase) else phrase.lower())
-        )
-    for match in _FIGURE.finditer(text):
-        if not any(start <= match.start() < end for start, end in taken):
-            found.append((match.start(), match.group()))
-    return [phrase for _, phrase in sorted(found)]
+def figures(paragraphs: Iterable[str]) -> list[str]:
+    """The figures of the paragraphs in order, each as written (number words lower-cased)."""
+    return [figure for paragraph in paragraphs for figure in _figures_of(paragraph)]
+
+
+@lru_cache(maxsize=4096)
+def _figures_of(paragraph: str) -> tuple[str, ...]:
+    return tuple(
+        match.group() if match.lastgroup != "word" else match.group().lower()
+        for match in _ANY_FIGURE.finditer(paragraph)
+    )
 
 
 def _is_date(phrase: str) -> bool:

@@ -2,14 +2,15 @@
 
 An apostrophe is no quotation mark: a single mark opens a quote only after a space, a
 bracket or the start, before a letter, and closes one only before a space, a punctuation
-mark or the end (so "it's", "weren’t" and "the company's" stay words). A double quote left
-open runs to the end of its paragraph, the way a quote that goes on into the next paragraph
-is printed.
+mark or the end (so "it's", "weren’t" and "the company's" stay words). A mark left open
+encloses nothing: a quote that runs on into the next paragraph (opened, not closed, the way
+newspapers print it) counts where it closes.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _DOUBLE = re.compile(r"[\"“”„«»]")
 _OPENING_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\w)")
@@ -22,10 +23,11 @@ _OPENERS = "“„«"
 _CLOSERS = "”»"
 
 
-def quoted_passages(paragraph: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def quoted_passages(paragraph: str) -> tuple[str, ...]:
     """The quoted passages of one squashed paragraph, in order, of at least MIN_WORDS words."""
     passages = _double_quoted(paragraph) + _single_quoted(paragraph)
-    return [p for p in passages if len(p.split()) >= MIN_WORDS]
+    return tuple(p for p in passages if len(p.split()) >= MIN_WORDS)
 
 
 def _double_quoted(paragraph: str) -> list[str]:
@@ -38,8 +40,6 @@ def _double_quoted(paragraph: str) -> list[str]:
         elif start is not None and char not in _OPENERS:
             passages.append(paragraph[start : mark.start()].strip())
             start = None
-    if start is not None:
-        passages.append(paragraph[start:].strip())
     return passages
 
 

@@ -63,39 +63,38 @@ def _passages(whole: int, sentences: int, verb: str) -> list[str]:
 
 
 def summarise(kinds: Sequence[ChangeKind], d: Difference, revert_of: int | None) -> str:
-    """The sentence, its parts in the order a reader weighs them."""
+    """The sentence, its parts in the order a reader weighs them. A rewrite is told as one:
+    its figures, quotes and names are on the card, not in the sentence."""
     if not kinds:
         return "Only a little rewording." if d.story or d.headline else "No change."
     has = set(kinds).__contains__
     parts = []
     if revert_of is not None:
-        parts.append(f"Reverted to version {revert_of}")
+        parts.append(f"reverted to version {revert_of}")
     if has(ChangeKind.HEADLINE):
-        parts.append(
-            "Headline typo fixed"
-            if has(ChangeKind.TYPO) and d.headline_typo
-            else "Headline changed"
-        )
+        headline_typo = has(ChangeKind.TYPO) and d.headline_typo
+        parts.append("headline typo fixed" if headline_typo else "headline changed")
     if has(ChangeKind.BYLINE):
-        parts.append("Byline changed")
-    if has(ChangeKind.REWRITE):
-        parts.append(f"Rewritten ({d.words_changed:.0%} of words changed)")
+        parts.append("byline changed")
     if has(ChangeKind.CORRECTION):
-        parts.append(
-            "Correction notice added" if not d.notices_removed else "Correction notice changed"
-        )
-    parts += _numbers(d.numbers) + _quotes(d) + _names(d)
-    if not has(ChangeKind.REWRITE):
-        counts = d.sentences
-        parts += _passages(d.paragraphs_added, d.sentences_added, "added")
-        parts += _passages(d.paragraphs_removed, d.sentences_removed, "removed")
-        if has(ChangeKind.MOVED):
-            parts.append("Paragraphs reordered" if not d.regrouped else "Paragraphs regrouped")
-        if has(ChangeKind.TYPO) and d.story_typo:
-            parts.append(f"{_count(counts.edited, 'typo')} fixed")
-        elif has(ChangeKind.LEDE) and not parts:
-            parts.append("First paragraph reworded")
-    if not parts:
-        parts.append("Only a little rewording")
-    text = "; ".join(parts) + "."
+        parts.append("correction notice " + ("changed" if d.notices_removed else "added"))
+    if has(ChangeKind.REWRITE):
+        parts.append(f"rewritten ({d.words_changed:.0%} of the words changed)")
+    else:
+        parts += _numbers(d.numbers) + _quotes(d) + _names(d) + _body(kinds, d)
+    text = "; ".join(parts or ["only a little rewording"]) + "."
     return text[0].upper() + text[1:]
+
+
+def _body(kinds: Sequence[ChangeKind], d: Difference) -> list[str]:
+    """Sentences added, removed, moved, typos fixed, or else the first paragraph changed."""
+    parts = _passages(d.paragraphs_added, d.sentences_added, "added")
+    parts += _passages(d.paragraphs_removed, d.sentences_removed, "removed")
+    if ChangeKind.MOVED in kinds:
+        moved = _passages(d.paragraphs_moved, d.sentences_moved, "moved")
+        parts += moved if not d.regrouped else ["paragraphs regrouped"]
+    if ChangeKind.TYPO in kinds and d.story_typo:
+        parts.append(f"{_count(d.sentences.edited, 'typo')} fixed")
+    if ChangeKind.LEDE in kinds and not parts:
+        parts.append("first paragraph changed")
+    return parts

@@ -81,10 +81,6 @@ class Reading:
             for sentence in split_sentences(paragraph)
         )
 
-    @property
-    def story_text(self) -> str:
-        return "\n".join(self.story)
-
 
 def read(article: ArticleText) -> Reading:
     paragraphs = [p for p in (squash(p) for p in article.paragraphs) if p]

@@ -2,9 +2,10 @@
 
 Each command is a few lines that call the library and print; they find it
 through :func:`~._base.pass_redline`. The commands live by subject:
-``_articles`` (tracking and showing), ``_checking`` (checking and the
-service), ``_sources`` (feeds), ``_archive`` (re-extraction and WARC) and
-``_admin`` (the web archive, the database, the demo).
+``_articles`` (tracking and showing), ``_changes`` (the archive's changes and
+their cards), ``_checking`` (checking and the service), ``_sources`` (feeds),
+``_archive`` (re-extraction and WARC) and ``_admin`` (the web archive, the
+database, the demo).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ._admin import db, demo, serve
 from ._archive import export, reextract
 from ._articles import add, diff, extract, feed, list_articles, remove, resume, show, stop
 from ._base import COLOR_CHOICES, Opener, RedlineGroup, choose_color
+from ._changes import changes, reclassify
 from ._checking import check, run, status
 from ._sources import source
 
@@ -58,6 +60,7 @@ def cli(ctx: click.Context, database: str | None, config_path: str | None, color
         redline check            # from cron, e.g. every 10 minutes
         redline show 1
         redline diff 1
+        redline changes --since 24h --min-significance 0.5
     """
     if not isinstance(ctx.obj, Opener):  # a test may hand in its own
         ctx.obj = Opener(database, config_path)
@@ -66,7 +69,7 @@ def cli(ctx: click.Context, database: str | None, config_path: str | None, color
 
 for command in (add, remove, stop, list_articles, check, status, resume, show, diff, feed):
     cli.add_command(command)
-for command in (extract, serve, db, run, demo, source, reextract, export):
+for command in (extract, serve, db, run, demo, source, reextract, reclassify, export, changes):
     cli.add_command(command)
 
 

@@ -49,6 +49,7 @@ def reextract(
 
     A version whose text comes out different gets the new text; its old text
     is kept, and no version is added or removed, so feeds show no false change.
+    The change cards to and from each text replaced are computed again.
     Run it after adding or fixing a [[sites]] rule, or after upgrading redline.
 
     \b

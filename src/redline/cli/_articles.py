@@ -123,13 +123,18 @@ def resume(redline: Redline, article: str) -> None:
 @json_option
 @pass_redline
 def show(redline: Redline, article: str, as_json: bool) -> None:
-    """Show ARTICLE (a URL or id): source, when seen and changed, versions, recent checks."""
+    """Show ARTICLE (a URL or id): source, when seen and changed, versions, recent checks.
+
+    Each version after the first says what changed in it, in one line (its change
+    card's summary; --json gives the whole card as "change").
+    """
     found = redline.article(article)
     versions, checks = redline.versions(found.id), redline.checks(found.id, limit=5)
+    cards = redline.cards(found.id)
     if as_json:
-        print_json(ARTICLE_DETAIL.dump(ArticleDetail(found, versions, checks)))
+        print_json(ARTICLE_DETAIL.dump(ArticleDetail(found, versions, checks, cards)))
     else:
-        click.echo(describe_article(found, versions, checks, redline.clock()))
+        click.echo(describe_article(found, versions, checks, redline.clock(), cards))
 
 
 @click.command(cls=RedlineCommand)
@@ -153,19 +158,24 @@ def diff(
 ) -> None:
     """Show what changed in ARTICLE; by default its latest change.
 
-    --format html writes a whole page, styles included, to save and open in a browser.
+    The change card's summary comes first (--format json: the card as "change"),
+    then the word diff. --format html writes a whole page, styles included, to save
+    and open in a browser.
 
     \b
     Example:
         redline diff 1 --from 0 --to 2 --format html > change.html
     """
     old, new, changes = redline.diff(article, from_number, to_number)
+    card = redline.card(old, new)
     if output_format == "json":
-        print_json(DIFF.dump(VersionDiff(changes, old.number, new.number)))
+        print_json(DIFF.dump(VersionDiff(changes, old.number, new.number, card)))
     elif output_format == "html":
         click.echo(render_html_page(changes, old, new, url=redline.article(article).url))
     else:
         click.echo(f"Version {old.number} → Version {new.number}")
+        if card is not None:
+            click.echo(card.summary)
         colour = wants_color(sys.stdout)
         click.echo(render_text(changes, color=colour), color=colour)  # click strips it off a tty
 

@@ -68,6 +68,9 @@ class VersionDiff:
     diff: ArticleDiff
     old: int
     new: int
+    card: ChangeCard | None = None
+    """What changed: the stored card of ``new`` when it follows ``old``, else one computed
+    for the two; None where the classifier failed."""
 
 
 ARTICLE = shape(
@@ -174,6 +177,7 @@ DIFF = shape(
     one("title", lambda numbered: numbered.diff, _HEADLINES),
     one("byline", lambda numbered: numbered.diff, _BYLINES),
     many("ops", lambda numbered: numbered.diff.body, shape(DiffOp, "op text")),
+    one("change", lambda numbered: numbered.card, CHANGE_CARD, nullable=True),
     name="Diff",
     description="The word diff from version `from` to version `to`: `redline diff --format json`.",
 )
