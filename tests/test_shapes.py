@@ -150,7 +150,16 @@ def test_a_larger_shape_reuses_the_fields_of_the_smaller() -> None:
 
 def test_components_hold_every_shape_referred_to_once_by_name() -> None:
     found = shapes.schemas([shapes.CHANGE_PAGE, shapes.SEARCH_HIT_PAGE])
-    assert set(found) == {"ChangePage", "Change", "SearchHitPage", "SearchHit", "VersionInfo"}
+    assert set(found) == {
+        "ChangePage",
+        "Change",
+        "ChangeCard",
+        "NumberChange",
+        "SentenceCounts",
+        "SearchHitPage",
+        "SearchHit",
+        "VersionInfo",
+    }
     twin = Shape[Article]("Change", "Not the Change shape.", [])
     with pytest.raises(ValueError, match="two shapes are named Change"):
         shapes.schemas([shapes.CHANGE_PAGE, twin])

@@ -3,8 +3,8 @@
 The browser opens the index, follows an article, opens its diff, switches to the inline
 view and follows the feed link, each page as Chromium renders it under the app's
 Content-Security-Policy: nothing may be blocked or logged to the console. Screenshots of
-the article and diff pages (desktop and phone widths) are saved in ``$REDLINE_SCREENSHOTS``,
-or else in the test's temporary directory.
+the index, article and diff pages (desktop and phone widths) are saved in
+``$REDLINE_SCREENSHOTS``, or else in the test's temporary directory.
 """
 
 from __future__ import annotations
@@ -110,10 +110,20 @@ def follow(page: Links, url: str, ending: str) -> str:
     return urljoin(url, href)
 
 
+def assert_the_jump_lands_on_the_first_change(page: Links) -> None:
+    """The "jump to the first change" link, in the DOM as Chromium built it, goes to one
+    element: a changed run (deleted or inserted), the first on the page."""
+    (jump,) = [href for href in page.hrefs() if href.startswith("#")]
+    targets = [index for index, (_, attrs) in enumerate(page.tags) if attrs.get("id") == jump[1:]]
+    runs = [index for index, (tag, _) in enumerate(page.tags) if tag in ("del", "ins")]
+    assert len(targets) == 1 and targets[0] == runs[0]
+
+
 def test_a_reader_follows_an_article_to_its_diff_and_feed(base_url: str, browser: Browser) -> None:
     index_url = f"{base_url}/"
     index = browser.open(index_url)
     assert "Latest changes" in index.words()
+    browser.screenshot(index_url, "index")
 
     article_url = follow(index, index_url, "/articles/1")
     article = browser.open(article_url)
@@ -124,10 +134,13 @@ def test_a_reader_follows_an_article_to_its_diff_and_feed(base_url: str, browser
     diff = browser.open(diff_url)
     assert "Version 0" in diff.words() and "(about 2 hours later)" in diff.words()
     browser.screenshot(diff_url, "diff")
+    assert_the_jump_lands_on_the_first_change(diff)
+    browser.screenshot(diff_url + "#first-change", "diff-first-change")
 
     inline_url = follow(diff, diff_url, "view=inline")
     inline = browser.open(inline_url)
     assert ("div", {"class": "redline-diff"}) in inline.tags
+    assert_the_jump_lands_on_the_first_change(inline)
     browser.screenshot(inline_url, "diff-inline")
 
     feed_url = follow(article, article_url, "/feed.xml")

@@ -19,7 +19,16 @@ from redline.errors import ConfigError
 from redline.feeds import FeedChange, describe_change
 from redline.model import Version
 from redline.web import create_app, diffs
-from webarchive import BASE_URL, HOSTILE_TITLE, HOSTILE_URL, Client, Served, fill, served
+from webarchive import (
+    BASE_URL,
+    HEADLINE,
+    HOSTILE_TITLE,
+    HOSTILE_URL,
+    Client,
+    Served,
+    fill,
+    served,
+)
 
 
 @pytest.fixture
@@ -51,7 +60,9 @@ def test_the_archive_feed_has_every_change_newest_first(archive: Served, kind: s
         f"{HOSTILE_URL}#redline-version-1",
         "https://news.example/bridge#redline-version-1",
     ]
-    assert feed.entries[2].title.startswith("Version 1: new headline: Harbour bridge")
+    card = archive.app.state.web.archive.card(bridge, 1)
+    assert feed.entries[2].title == f"Version 1: {card.summary.rstrip('.')} — {HEADLINE} at last"
+    assert feed.entries[2].title.startswith("Version 1: Headline changed")
     assert feed.feed.link == f"{BASE_URL}/"
 
 

@@ -141,8 +141,8 @@ def test_the_side_by_side_diff_lines_up_paragraphs(archive: Served) -> None:
 def test_an_added_paragraph_has_nothing_beside_it(archive: Served) -> None:
     page = archive.client.get(f"/articles/{archive.ids.bridge}/diff/1/2").text
     assert (
-        f'<p class="old"></p>\n    <p class="new"><ins class="redline-insert">{ADDED}</ins></p>'
-        in page
+        f'<p class="old"></p>\n    <p class="new"><ins id="first-change" class="redline-insert">'
+        f"{ADDED}</ins></p>" in page
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -17,7 +17,7 @@ from itertools import pairwise
 from feedgen.feed import FeedGenerator
 
 from .diff import diff_versions, render_html
-from .model import Article, Version
+from .model import Article, ChangeCard, Version
 
 __all__ = ["Channel", "FeedChange", "add_change", "article_feed", "describe_change"]
 
@@ -35,12 +35,18 @@ _WORD_JOINER = "\u2060"
 
 
 def article_feed(
-    article: Article, versions: Sequence[Version], *, link: str | None = None
+    article: Article,
+    versions: Sequence[Version],
+    *,
+    link: str | None = None,
+    cards: Mapping[int, ChangeCard] | None = None,
 ) -> bytes:
     """The article's changes as an RSS 2.0 feed: one item per change, newest first.
 
     Each item compares version n with version n - 1 and describes the change as an HTML
-    diff with inline styles, showing only the changed paragraphs and their neighbours. The
+    diff with inline styles, showing only the changed paragraphs and their neighbours;
+    where `cards` (by version number) holds the change's card, the item's title and
+    description open with its summary (see `add_change`). The
     channel links to `link`, or else to the article. `versions` may come in any order (none
     gives a feed without items) but must be the article's and numbered without gaps; raises
     ValueError otherwise, or if a time has no timezone. The feed depends only on its input,
@@ -64,6 +70,7 @@ def article_feed(
             title=new.title,
             seen_at=new.seen_at,
             link=channel_link,
+            card=(cards or {}).get(new.number),
         )
     return channel.rss()
 
@@ -104,16 +111,34 @@ def add_change(
     title: str,
     seen_at: datetime,
     link: str,
+    card: ChangeCard | None = None,
 ) -> None:
     """Add the item for `change`, which made version `number` (headline `title`, seen at
-    `seen_at`) of the article at `article_url`."""
-    headline = f"new headline: {title}" if change.title_changed else title
+    `seen_at`) of the article at `article_url`.
+
+    With the change's `card`, the title says what changed before whose headline it is
+    (``Version 3: 1 number changed (90% → 95%) — Headline``), the description opens with
+    the summary, and each of its kinds is a category of the item, which readers filter by.
+    Without one (a change not yet classified), the title says whether the headline changed.
+    """
+    if card is None:
+        headline = f"new headline: {title}" if change.title_changed else title
+        channel.add_item(
+            title=f"Version {number}: {headline}",
+            link=link,
+            guid=_guid(article_url, number),
+            published=seen_at,
+            description=change.description,
+        )
+        return
+    summary = html.escape(card.summary, quote=False)
     channel.add_item(
-        title=f"Version {number}: {headline}",
+        title=f"Version {number}: {card.summary.rstrip('.')} — {title}",
         link=link,
         guid=_guid(article_url, number),
         published=seen_at,
-        description=change.description,
+        description=f'<p class="redline-summary">{summary}</p>\n{change.description}',
+        categories=[kind.value for kind in card.kinds],
     )
 
 
@@ -165,11 +190,20 @@ class Channel:
         self._feed.generator("redline")
 
     def add_item(
-        self, *, title: str, link: str, guid: str, published: datetime, description: str
+        self,
+        *,
+        title: str,
+        link: str,
+        guid: str,
+        published: datetime,
+        description: str,
+        categories: Sequence[str] = (),
     ) -> None:
         """Add an item after those already added."""
         entry = self._feed.add_entry(order="append")
         entry.title(_plain_text(title))
+        for term in categories:
+            entry.category(term=_xml_safe(term))
         entry.link(href=_xml_safe(link))
         entry.guid(_xml_safe(guid), permalink=False)
         entry.pubDate(_utc(published))

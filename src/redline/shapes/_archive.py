@@ -133,6 +133,7 @@ CHANGE = shape(
     "version_id=new_id article_id url=article_url source",
     one("from", lambda change: change.old, VERSION_INFO),
     one("to", lambda change: change.new, VERSION_INFO),
+    one("change", lambda change: change.card, CHANGE_CARD, nullable=True),
 )
 
 CHANGE_LISTED = shape(

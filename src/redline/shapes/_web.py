@@ -1,4 +1,5 @@
-"""The web API's own shapes: a page of a listing, an error, a source's name."""
+"""The web API's own shapes: a page of a listing, an error, a source's name, a version
+listed with its change card."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from ._archive import ARTICLE, CHANGE, SEARCH_HIT, VERSION_INFO
+from ..store.queries import VersionInfo
+from ._archive import ARTICLE, CHANGE, CHANGE_CARD, SEARCH_HIT, VERSION_INFO
 from ._model import Shape, field, many, one, shape
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "SOURCE_NAME",
     "SOURCE_NAME_PAGE",
     "VERSION_INFO_PAGE",
+    "VERSION_LISTED",
     "listing",
 ]
 
@@ -61,8 +64,17 @@ SOURCE_NAME = shape(
     description="A source: of a polled feed, or a name articles were added under.",
 )
 
+VERSION_LISTED: Shape[VersionInfo] = shape(
+    VersionInfo,
+    VERSION_INFO.fields,
+    one("change", lambda info: info.change, CHANGE_CARD, nullable=True),
+    name="VersionListed",
+    description="A version without its text, and what changed from the version before"
+    " (null for version 0, or while its card is not computed): as `redline show --json`.",
+)
+
 ARTICLE_PAGE = listing(ARTICLE)
-VERSION_INFO_PAGE = listing(VERSION_INFO)
+VERSION_INFO_PAGE = listing(VERSION_LISTED)
 CHANGE_PAGE = listing(CHANGE)
 SEARCH_HIT_PAGE = listing(SEARCH_HIT)
 SOURCE_NAME_PAGE = listing(SOURCE_NAME)

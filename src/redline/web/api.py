@@ -31,6 +31,7 @@ from ..shapes import (
     VersionDiff,
 )
 from ..store.queries import Page, search_terms
+from .cards import change_filter
 from .http import cached_response, cursor_param, limit_param, path_int
 from .openapi import DEFAULT_LIMIT, MAX_LIMIT, openapi_document
 from .pages import search_query
@@ -55,7 +56,10 @@ def _listing(request: Request, page: Page[T]) -> Listing[T]:
     """A page of a listing, its ``next`` path keeping the request's other parameters."""
     following = None
     if page.next_before is not None:
-        params = {**request.query_params, "before": str(page.next_before)}
+        kept = [
+            (key, value) for key, value in request.query_params.multi_items() if key != "before"
+        ]
+        params = [*kept, ("before", str(page.next_before))]  # every kind= of a repeated one
         following = f"{request.scope.get('root_path', '')}{request.url.path}?{urlencode(params)}"
     return Listing(page.items, following)
 
@@ -105,11 +109,13 @@ def diff(request: Request) -> Response:
 
 
 def changes(request: Request) -> Response:
-    """The latest changes, newest first; ``source=`` for one source's."""
+    """The latest changes, newest first; ``source=`` for one source's, ``kind=`` and
+    ``min_significance=`` for those of some kinds or of some significance."""
     page = web(request).changes(
         limit=limit_param(request, DEFAULT_LIMIT, MAX_LIMIT),
         before=cursor_param(request),
         source=request.query_params.get("source"),
+        only=change_filter(request),
     )
     return json_response(request, CHANGE_PAGE.dump(_listing(request, page)))
 

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from ..diff import ArticleDiff, DiffOp, diff_versions, split_paragraphs, word_diff
 from ..feeds import FeedChange, describe_change
@@ -122,6 +122,9 @@ class Row:
         return any(op.op != "equal" for op in (*self.old, *self.new))
 
 
+Side = Literal["old", "new"]
+
+
 @dataclass(frozen=True)
 class SideBySide:
     """A diff laid out in two columns: headline, byline if it changed, then paragraphs."""
@@ -129,6 +132,15 @@ class SideBySide:
     title: Row
     byline: Row | None
     paragraphs: tuple[Row, ...]
+    first_change: tuple[Row, Side] | None
+    """Where a reader finds the first change: its row, and the column (old first)."""
+
+    def anchored(self, row: Row, side: Side) -> bool:
+        """Whether the first change is in this row's ``side``: where its anchor goes."""
+        if self.first_change is None:
+            return False
+        first_row, first_side = self.first_change
+        return first_row is row and first_side == side  # rows alike are still two rows
 
 
 def side_by_side(diff: ArticleDiff) -> SideBySide:
@@ -136,11 +148,19 @@ def side_by_side(diff: ArticleDiff) -> SideBySide:
     byline = None
     if diff.byline_changed:
         byline = _row(word_diff(diff.old_byline or "", diff.new_byline or ""))
-    return SideBySide(
-        title=_row(diff.title),
-        byline=byline,
-        paragraphs=tuple(_row(paragraph) for paragraph in split_paragraphs(diff.body)),
-    )
+    title = _row(diff.title)
+    paragraphs = tuple(_row(paragraph) for paragraph in split_paragraphs(diff.body))
+    rows = (title, *([byline] if byline else []), *paragraphs)
+    return SideBySide(title, byline, paragraphs, _first_change(rows))
+
+
+def _first_change(rows: Sequence[Row]) -> tuple[Row, Side] | None:
+    for row in rows:
+        if any(op.op == "delete" for op in row.old):
+            return row, "old"
+        if any(op.op == "insert" for op in row.new):
+            return row, "new"
+    return None
 
 
 def _row(ops: Sequence[DiffOp]) -> Row:

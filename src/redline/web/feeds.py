@@ -1,7 +1,9 @@
 """Feeds of changes, RSS 2.0 and Atom side by side: per article, per source, archive-wide.
 
 Items are built by :mod:`redline.feeds` (same titles and GUIDs as ``redline feed``); each
-item's description is the change's diff, described once and kept (see :mod:`.diffs`).
+item's title and description open with the change's summary, the description then the
+change's diff, described once and kept (see :mod:`.diffs`). Every feed takes the listings'
+filters (``?kind=numbers&min_significance=0.5``, see :mod:`.cards`).
 Every link in a feed is absolute, under the prefix the app is mounted at: at the configured
 public address (``[web] base_url``), else at the address the request came to, and then the
 feed varies with the request's ``Host``.
@@ -18,7 +20,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..feeds import Channel, add_change
-from ..store.queries import Change
+from ..store.queries import Change, ChangeFilter
+from .cards import change_filter, filter_query
 from .http import cached_response, path_int, relative_path
 from .state import modified, web
 
@@ -37,31 +40,45 @@ _EMPTY_ARCHIVE = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def archive_feed(request: Request) -> Response:
-    """Every article's changes."""
-    changes = web(request).changes(limit=FEED_SIZE, before=None)
-    return _feed(request, "redline: all changes", _absolute(request, "index"), changes.items)
+    """Every article's changes (those the filters let through)."""
+    only = change_filter(request)
+    changes = web(request).changes(limit=FEED_SIZE, before=None, only=only)
+    title = f"redline: {'changes' if only.needs_card else 'all changes'}{_filtered(only)}"
+    link = _absolute(request, "index") + filter_query(only)  # the index filtered the same way
+    return _feed(request, title, link, changes.items)
 
 
 def source_feed(request: Request) -> Response:
     """The changes to a source's articles."""
-    name = request.path_params["name"]
+    name, only = request.path_params["name"], change_filter(request)
     if not web(request).archive.source_exists(name):
         raise HTTPException(404, f"there is no source named '{name}'")
-    changes = web(request).changes(limit=FEED_SIZE, before=None, source=name)
+    changes = web(request).changes(limit=FEED_SIZE, before=None, source=name, only=only)
     title, link = (
-        f"redline: changes to articles from {name}",
-        _absolute(request, "source", name=name),
+        f"redline: changes to articles from {name}{_filtered(only)}",
+        _absolute(request, "source", name=name) + filter_query(only),
     )
     return _feed(request, title, link, changes.items)
 
 
 def article_feed(request: Request) -> Response:
     """The changes to one article."""
+    only = change_filter(request)
     found = web(request).archive.article(path_int(request, "article_id"))
-    changes = web(request).changes(limit=FEED_SIZE, before=None, article_id=found.id)
-    title = f"Changes to: {found.title or found.url}"
+    changes = web(request).changes(limit=FEED_SIZE, before=None, article_id=found.id, only=only)
+    title = f"Changes to: {found.title or found.url}{_filtered(only)}"
     link = _absolute(request, "article", article_id=found.id)
     return _feed(request, title, link, changes.items, empty=found.first_seen)
+
+
+def _filtered(only: ChangeFilter) -> str:
+    """What a filtered feed's title adds: which changes it holds."""
+    if not only.needs_card:
+        return ""
+    said = [" or ".join(kind.value for kind in only.kinds)] if only.kinds else []
+    if only.min_significance > 0:
+        said.append(f"significance at least {only.min_significance:g}")
+    return f" ({'; '.join(said)})"
 
 
 def _feed(
@@ -102,6 +119,7 @@ def _feed(
             title=change.new.title,
             seen_at=change.new.seen_at,
             link=diff_link,
+            card=change.card,
         )
     body = channel.rss() if kind == "xml" else channel.atom()
     last_modified = modified(request, newest)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
+from ..model import ChangeKind
 from ..shapes import (
     ARTICLE,
     ARTICLE_PAGE,
@@ -92,6 +93,17 @@ _QUERY = _query_param(
     required=True,
 )
 _PAGED = [_BEFORE, _LIMIT]
+_KIND = _query_param(
+    "kind",
+    "Only changes of any of these kinds (repeat for more: `kind=numbers&kind=quotes`).",
+    {"type": "array", "items": {"type": "string", "enum": [kind.value for kind in ChangeKind]}},
+) | {"style": "form", "explode": True}
+_MIN_SIGNIFICANCE = _query_param(
+    "min_significance",
+    "Only changes at least this significant, from 0 (every change) to 1.",
+    {"type": "number", "minimum": 0, "maximum": 1, "default": 0},
+)
+_CHANGE_FILTERS = [_KIND, _MIN_SIGNIFICANCE]
 
 _NOT_VALID = "A parameter is not valid."
 _NOT_FOUND = "There is no such article or version."
@@ -136,7 +148,7 @@ _ROUTES = {
         "One article.", ARTICLE, [_ARTICLE_ID], {404: _NOT_FOUND}, dated=True
     ),
     "/api/articles/{article_id}/versions": _Get(
-        "An article's versions, from number 0, without their text.",
+        "An article's versions, from number 0, without their text, each with its change card.",
         VERSION_INFO_PAGE,
         [_ARTICLE_ID],
         {404: _NOT_FOUND},
@@ -163,8 +175,11 @@ _ROUTES = {
     "/api/changes": _Get(
         "The latest changes: new versions with the versions they replaced, newest first.",
         CHANGE_PAGE,
-        [*_PAGED, _SOURCE],
-        {400: f"{_NOT_VALID} `before` must name a version, as a `next` path's does."},
+        [*_PAGED, _SOURCE, *_CHANGE_FILTERS],
+        {
+            400: f"{_NOT_VALID} `before` must name a version, as a `next` path's does;"
+            " a `kind` must be one of the kinds listed."
+        },
     ),
     "/api/sources": _Get("Every source's name.", SOURCE_NAME_PAGE, [], {}),
     "/api/search": _Get(

@@ -11,9 +11,10 @@ from ..errors import NotFoundError
 from ..reextract import capture_html
 from ..report import describe_schedule
 from ..store.queries import search_terms
+from .cards import change_filter
 from .diffs import side_by_side
 from .http import cached_response, choice_param, cursor_param, path_int
-from .rendering import page
+from .rendering import anchored_inline_diff, page
 from .search import group_hits
 from .state import web
 
@@ -33,11 +34,16 @@ VIEWS = ("side-by-side", "inline")
 
 def index(request: Request) -> Response:
     """The latest changes across the archive, newest first."""
-    before = cursor_param(request)
-    changes = web(request).changes(limit=PAGE_SIZE, before=before)
+    before, only = cursor_param(request), change_filter(request)
+    changes = web(request).changes(limit=PAGE_SIZE, before=before, only=only)
     newest = changes.items[0].new.seen_at if changes.items else None
     return page(
-        request, "index.html", last_modified=newest, changes=changes, first_page=before is None
+        request,
+        "index.html",
+        last_modified=newest,
+        changes=changes,
+        first_page=before is None,
+        only=only,
     )
 
 
@@ -49,10 +55,10 @@ def sources(request: Request) -> Response:
 def source(request: Request) -> Response:
     """A source's recent changes and its articles, newest first."""
     archive, name = web(request).archive, request.path_params["name"]
-    before = cursor_param(request)
+    before, only = cursor_param(request), change_filter(request)
     if not archive.source_exists(name):
         raise HTTPException(404, f"there is no source named '{name}'")
-    changes = web(request).changes(limit=10, before=None, source=name)
+    changes = web(request).changes(limit=10, before=None, source=name, only=only)
     articles = archive.articles(limit=PAGE_SIZE, before=before, source=name)
     newest = [change.new.seen_at for change in changes.items[:1]]
     newest += [article.first_seen for article in articles.items[:1]]
@@ -65,6 +71,7 @@ def source(request: Request) -> Response:
         changes=changes,
         articles=articles,
         first_page=before is None,
+        only=only,
     )
 
 
@@ -96,6 +103,12 @@ def diff(request: Request) -> Response:
     changes = shared.diffs.article_diff(old, new)
     previous = (old_number - 1, old_number) if old_number > 0 else None
     following = (new_number, new_number + 1) if new_number + 1 < found.version_count else None
+    sides, inline, jump = None, None, False
+    if view == "side-by-side":
+        sides = side_by_side(changes)
+        jump = sides.first_change is not None
+    else:
+        inline, jump = anchored_inline_diff(changes)
     return page(
         request,
         "diff.html",
@@ -103,8 +116,11 @@ def diff(request: Request) -> Response:
         article=found,
         old=old,
         new=new,
+        cards=shared.cards_between(article_id, old_number, new_number),
         diff=changes,
-        sides=side_by_side(changes) if view == "side-by-side" else None,
+        sides=sides,
+        inline=inline,
+        jump=jump,
         view=view,
         view_param=None if view == VIEWS[0] else view,
         previous=previous,

@@ -9,12 +9,15 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from ..errors import NotFoundError
-from ..model import Clock
+from ..model import ChangeCard, Clock
 from ..store import ArchiveStore
-from ..store.queries import Archive, Change, Page
+from ..store.queries import Archive, Change, ChangeFilter, Page
 from .diffs import DiffCache
 
-__all__ = ["Web", "modified", "web"]
+__all__ = ["EVERY_CHANGE", "Web", "modified", "web"]
+
+EVERY_CHANGE = ChangeFilter()
+"""The filter that lets every change through."""
 
 
 @dataclass(frozen=True)
@@ -37,16 +40,29 @@ class Web:
         before: int | None,
         source: str | None = None,
         article_id: int | None = None,
+        only: ChangeFilter = EVERY_CHANGE,
     ) -> Page[Change]:
-        """A page of changes; a ``before`` naming no version is a bad parameter (400)."""
+        """A page of changes, those ``only`` lets through; a ``before`` naming no version
+        is a bad parameter (400)."""
         try:
             return self.archive.changes(
-                limit=limit, before=before, source=source, article_id=article_id
+                limit=limit, before=before, source=source, article_id=article_id, only=only
             )
         except NotFoundError as exc:
             raise HTTPException(
                 400, "before= names no change: start again from the first page"
             ) from exc
+
+    def cards_between(
+        self, article_id: int, old: int, new: int
+    ) -> list[tuple[int, ChangeCard | None]]:
+        """The change cards of the versions after ``old`` up to ``new``, by number: what
+        a diff from ``old`` to ``new`` is made of."""
+        return [
+            (version.number, version.change)
+            for version in self.archive.versions(article_id)
+            if old < version.number <= new
+        ]
 
 
 def modified(request: Request, at: datetime | None) -> datetime | None:
