@@ -20,6 +20,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.definitions import OPENAPI_31_VALIDATOR
 from sqlalchemy import text
 
+from redline.store.queries import search_terms
 from webarchive import Served, served
 
 CONFIG = schemathesis.Config.from_dict(
@@ -51,15 +52,19 @@ def version_ids(archive: Served) -> set[int]:
 def refused_beyond_the_schema(case: schemathesis.Case[Any], version_ids: set[int]) -> bool:
     """Whether a request the description allows is one the app must still refuse (400).
 
-    Two rules no JSON Schema can state, so the description states them in words with
-    their 400: a diff goes from an older version to a newer one (``old < new``), and
+    Three rules no JSON Schema can state, so the description states them in words with
+    their 400: a diff goes from an older version to a newer one (``old < new``),
     ``before=`` of /api/changes names a version (that listing runs by time seen, so the
-    cursor must be found). Only requests made as valid ones can break them.
+    cursor must be found), and a search holds a word in any script (an ECMA-262 ``\\w``,
+    which is all JSON Schema has, is ASCII alone). Only requests made as valid ones can
+    break them.
     """
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return False
     if case.path.endswith("/diff/{old}/{new}"):
         return int(case.path_parameters["old"]) >= int(case.path_parameters["new"])
+    if case.path == "/api/search":
+        return not search_terms(str((case.query or {}).get("q", "")))
     before = (case.query or {}).get("before")
     return case.path == "/api/changes" and before is not None and int(before) not in version_ids
 

@@ -87,9 +87,10 @@ _LIMIT = _query_param(
 _SOURCE = _query_param("source", "Only this source's.", _TEXT)
 _QUERY = _query_param(
     "q",
-    "The words to find: at least one word character, all words found.",
-    # unanchored: the query must hold a word somewhere; a query of punctuation is a 400
-    {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": r"\w"},
+    "The words to find, all of them found. A query must hold at least one word (a letter or"
+    " digit of any script): one of punctuation and spaces alone is a 400.",
+    # in words, not a pattern: JSON Schema's regexes are ECMA-262's, whose \w is ASCII alone
+    {"type": "string", "maxLength": MAX_QUERY_LENGTH},
     required=True,
 )
 _PAGED = [_BEFORE, _LIMIT]
