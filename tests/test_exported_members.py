@@ -1,6 +1,6 @@
 """Each public module's ``__all__`` is exactly its public surface, and sorted.
 
-A name imported into ``redline`` (or ``redline.fetch``, ``redline.errors``) for
+A name imported into ``redline`` (or ``redline.fetch``, ``redline.errors``, ...) for
 users but missing from ``__all__`` is invisible to ``from redline import *``
 and to the docs; a name in ``__all__`` that is gone breaks that import.
 """
@@ -15,8 +15,10 @@ import pytest
 import redline
 import redline.errors
 import redline.fetch
+import redline.images
+import redline.notify
 
-MODULES = [redline, redline.fetch, redline.errors]
+MODULES = [redline, redline.fetch, redline.errors, redline.notify, redline.images]
 
 
 def public_names(module: types.ModuleType) -> set[str]:

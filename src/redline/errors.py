@@ -29,10 +29,16 @@ which may be reworded.
     │   ├── RedirectError          a redirect that cannot be followed (no Location, not http(s))
     │   │   └── TooManyRedirectsError  redirect loop or chain too long
     │   └── ConnectError           DNS, TCP or TLS failure
-    └── ExtractionError        no article text could be taken from the page
-        ├── PageTooComplexError    more HTML elements than extraction takes on
-        ├── ExtractionTimeoutError extraction ran past the time limit per page
-        └── WorkerCrashedError     the extraction worker died on the page, twice
+    ├── ExtractionError        no article text could be taken from the page
+    │   ├── PageTooComplexError    more HTML elements than extraction takes on
+    │   ├── ExtractionTimeoutError extraction ran past the time limit per page
+    │   └── WorkerCrashedError     the extraction worker died on the page, twice
+    └── DeliveryError          a notification was not delivered (``.rule``: whose)
+        ├── DeliveryRefusedError   the target resolves to a private/loopback/... address
+        ├── DeliveryConnectError   the receiver could not be reached
+        ├── DeliveryTimeoutError   the receiver took longer than [delivery] timeout
+        ├── DeliveryStatusError    the webhook receiver answered with an error status
+        └── TemplateError          a rule's message template failed to render
 """
 
 from __future__ import annotations
@@ -46,6 +52,11 @@ __all__ = [
     "ConfigError",
     "ConnectError",
     "ContentTypeError",
+    "DeliveryConnectError",
+    "DeliveryError",
+    "DeliveryRefusedError",
+    "DeliveryStatusError",
+    "DeliveryTimeoutError",
     "DisallowedError",
     "EmptyBodyError",
     "ErrorKind",
@@ -61,6 +72,7 @@ __all__ = [
     "RedlineError",
     "RetryLaterError",
     "StoreError",
+    "TemplateError",
     "TooLargeError",
     "TooManyRedirectsError",
     "WorkerCrashedError",
@@ -96,6 +108,12 @@ class ErrorKind(enum.StrEnum):
     TOO_COMPLEX = "too_complex"
     EXTRACTION_TIMEOUT = "extraction_timeout"
     WORKER_CRASHED = "worker_crashed"
+    DELIVERY = "delivery"
+    DELIVERY_REFUSED = "delivery_refused"
+    DELIVERY_CONNECT = "delivery_connect"
+    DELIVERY_TIMEOUT = "delivery_timeout"
+    DELIVERY_STATUS = "delivery_status"
+    TEMPLATE = "template"
     INTERNAL = "internal"
 
 
@@ -254,3 +272,49 @@ class WorkerCrashedError(ExtractionError):
     """The worker process extracting the page died, and died again when it was tried alone."""
 
     kind = ErrorKind.WORKER_CRASHED
+
+
+class DeliveryError(RedlineError):
+    """A notification was not delivered; the outbox records the kind and retries.
+
+    ``rule`` names the ``[[notify]]`` rule whose message it was. A bare
+    DeliveryError: the channel refused or lost the message for a reason no
+    subclass names (apprise reports most services' failures only in its log).
+    """
+
+    kind = ErrorKind.DELIVERY
+
+    def __init__(self, message: str, *, rule: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.status = status
+
+
+class DeliveryRefusedError(DeliveryError):
+    """The target resolves to an address redline refuses to contact; nothing was sent."""
+
+    kind = ErrorKind.DELIVERY_REFUSED
+
+
+class DeliveryConnectError(DeliveryError):
+    """The receiver could not be reached (DNS, TCP or TLS failure)."""
+
+    kind = ErrorKind.DELIVERY_CONNECT
+
+
+class DeliveryTimeoutError(DeliveryError):
+    """The receiver did not take the message within the time limit."""
+
+    kind = ErrorKind.DELIVERY_TIMEOUT
+
+
+class DeliveryStatusError(DeliveryError):
+    """The webhook receiver answered with a status other than 2xx (``status``)."""
+
+    kind = ErrorKind.DELIVERY_STATUS
+
+
+class TemplateError(DeliveryError):
+    """A rule's message template failed on this change (its syntax is checked at load)."""
+
+    kind = ErrorKind.TEMPLATE
