@@ -29,7 +29,7 @@ from ..errors import ExtractionError
 from ..model import ExtractedArticle
 from ._boilerplate import without_boilerplate
 from ._clean import remove_chrome
-from ._generic import generic_paragraphs
+from ._generic import SHORT_SHARE, generic_paragraphs, paragraph_text_chars, text_length
 from ._html import NO_ARTICLE, page_text, parse_html
 from ._metadata import read_metadata
 from ._site import apply_site_rule, site_paragraphs
@@ -43,7 +43,7 @@ __all__ = [
     "unmatched_selectors",
 ]
 
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 """Changes whenever the output for the same HTML can change."""
 
 _MIN_ARTICLE_CHARS = 100  # of paragraph text, not counting white space or link texts
@@ -78,7 +78,7 @@ def extract_article(
     if selections and selections.has_body:
         found = site_paragraphs(tree)
     else:
-        found = generic_paragraphs(tree, url)
+        found = _generic_paragraphs(tree, text, url)
     paragraphs = without_boilerplate(found, title=title, byline=byline)
     if not _has_article_text(paragraphs, tree):
         raise ExtractionError(NO_ARTICLE)
@@ -106,6 +106,22 @@ def extractor_version(rule: SiteRule | None) -> str:
         return EXTRACTOR_VERSION
     described = json.dumps(asdict(rule), sort_keys=True).encode()
     return f"{EXTRACTOR_VERSION}+{hashlib.sha256(described).hexdigest()[:8]}"
+
+
+def _generic_paragraphs(tree: lxml.html.HtmlElement, text: str, url: str) -> list[str]:
+    """The generic path's paragraphs of the cleaned ``tree``, with a second opinion.
+
+    When they are short beside the paragraph text left after cleaning, removing the
+    chrome may have broken the page's structure for trafilatura: the uncleaned page
+    (``text``, parsed again) is read too, and the longer text kept.
+    """
+    found = generic_paragraphs(tree, url)
+    if text_length(found) >= paragraph_text_chars(tree) * SHORT_SHARE:
+        return found
+    uncleaned = parse_html(text)
+    for head in uncleaned.findall("head"):
+        head.drop_tree()
+    return max(found, generic_paragraphs(uncleaned, url), key=text_length)
 
 
 def _rule_for(url: str, rules: Sequence[SiteRule]) -> SiteRule | None:

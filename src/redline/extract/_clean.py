@@ -10,7 +10,11 @@ chrome in, so these are never removed: the ancestors of ``<h1>``, ``<main>`` and
 element holding more than half of the text in the page's ``<p>`` elements; and
 a box named for chrome that holds no prose (ads, sharing, newsletters, related
 links) when it does hold a paragraph of prose. Real pages wrap their article in
-"share-container" or "body-ad-wrapper".
+"share-container" or "body-ad-wrapper". Nor are many small removals allowed to
+add up to the article: if together they would leave less than a paragraph of
+the page's paragraph text, only tags, roles and hidden elements go. A chrome
+word that the page uses as its components' class prefix ("cmp-text": Adobe's
+components, not a consent platform) marks nothing.
 """
 
 from __future__ import annotations
@@ -94,6 +98,7 @@ _PROMPT_HEADING = re.compile(
     re.IGNORECASE,
 )
 _MAX_CHROME_SHARE = 0.5
+_MIN_COMPONENTS = 4
 _PROSE_PARAGRAPH_CHARS = 150
 
 
@@ -103,21 +108,38 @@ class _Chrome(enum.IntEnum):
     NOT = enum.auto()
     NAMED_TERSE = enum.auto()
     """Named for chrome that never holds prose (ads, share buttons, related links)."""
+    NAMED_PROSE = enum.auto()
+    """Named for a comment section, consent banner, byline or timestamp."""
     CERTAIN = enum.auto()
-    """A chrome tag or role, hidden, or named for a comment section, banner or byline."""
+    """A chrome tag or role, hidden, or text for screen readers alone."""
 
 
 def remove_chrome(root: lxml.html.HtmlElement) -> None:
-    """Remove the chrome from the tree under ``root`` (never ``root`` itself), in place."""
+    """Remove the chrome from the tree under ``root`` (never ``root`` itself), in place.
+
+    If what would be removed holds more than half of the page's paragraph text
+    together, the page is left as it is: a marker taken for chrome on this page names
+    its content (many small removals add up to the article as surely as one large one).
+    """
     anchors, candidates = _scan(root)
     protected = _protected(root, anchors)
-    most_text = _paragraph_chars(root) * _MAX_CHROME_SHARE
-    for element, kind in candidates:
-        if element in protected or element.getparent() is None:  # None: dropped already
-            continue
-        holds_prose = kind is _Chrome.NAMED_TERSE and _holds_prose(element)
-        if not holds_prose and _paragraph_chars(element) <= most_text:
-            element.drop_tree()
+    prefixes = _component_prefixes(root, protected)
+    page_chars = _paragraph_chars(root)
+    most_text = page_chars * _MAX_CHROME_SHARE
+    chrome = [
+        (element, kind)
+        for element, kind in candidates
+        if element not in protected
+        and not (kind is _Chrome.NAMED_TERSE and _holds_prose(element))
+        and not (prefixes and kind is not _Chrome.CERTAIN and _named_by(element, prefixes))
+        and _paragraph_chars(element) <= most_text
+    ]
+    removed = _outermost([element for element, _ in chrome])
+    if _would_leave_no_prose(removed, page_chars):
+        chrome = [(element, kind) for element, kind in chrome if kind is _Chrome.CERTAIN]
+        removed = _outermost([element for element, _ in chrome])
+    for element in removed:
+        element.drop_tree()
     for embed in root.iter("blockquote"):
         if _SOCIAL_EMBED_CLASSES & set(embed.classes):
             _keep_only_paragraphs(embed)
@@ -190,6 +212,79 @@ def _protected(
     return protected
 
 
+def _component_prefixes(
+    root: lxml.html.HtmlElement, protected: set[lxml.html.HtmlElement]
+) -> frozenset[str]:
+    """Chrome words this page uses as the prefix of its components' class names.
+
+    A CMS names its components with one prefix ("cmp-container", "cmp-text",
+    "cmp-title"), which may be a chrome word elsewhere ("cmp": a consent platform).
+    A word is such a prefix if it begins :data:`_MIN_COMPONENTS` distinct class names
+    and one of them is on an element that holds the article (an ancestor of its
+    heading or body): no ad, comment or banner holds the article.
+    """
+    components: dict[str, set[str]] = {}
+    for element in protected:
+        for name in (element.get("class") or "").split():
+            word = _first_chrome_word(name)
+            if word is not None:
+                components.setdefault(word, set())
+    if not components:
+        return frozenset()
+    for classes in root.xpath("//@class"):
+        for name in str(classes).split():
+            word = _first_chrome_word(name)
+            if word in components:
+                components[word].add(name.lower())
+    return frozenset(word for word, names in components.items() if len(names) >= _MIN_COMPONENTS)
+
+
+@functools.lru_cache(maxsize=8192)
+def _first_chrome_word(name: str) -> str | None:
+    """The first word of a compound class name, if it is a chrome word."""
+    words = _words(name)
+    if len(words) < 2 or _words_kind(words[:1]) is _Chrome.NOT:
+        return None
+    return words[0]
+
+
+def _named_by(element: lxml.html.HtmlElement, prefixes: frozenset[str]) -> bool:
+    """True if ``element`` is chrome only by class names that begin with ``prefixes``."""
+    others = [
+        name
+        for name in (element.get("class") or "").split()
+        if _first_chrome_word(name) not in prefixes
+    ]
+    if _classes_kind(" ".join(others)) is not _Chrome.NOT:
+        return False
+    return all(
+        _id_or_label_kind(name) is _Chrome.NOT
+        for name in (element.get("id"), element.get("aria-label"))
+        if name is not None
+    )
+
+
+def _would_leave_no_prose(removed: list[lxml.html.HtmlElement], page_chars: int) -> bool:
+    """True if removing ``removed`` would leave less than a paragraph of the page's ``<p>``
+    text, where there was one.
+
+    What is left is the article, whatever the chrome around it holds from one
+    render to the next: the answer does not change with the ads.
+    """
+    left = page_chars - sum(map(_paragraph_chars, removed))
+    return left < _PROSE_PARAGRAPH_CHARS <= page_chars
+
+
+def _outermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Those of ``elements`` (in document order) inside none of the others."""
+    chosen = dict.fromkeys(elements)  # a box may be found twice: by its name and its heading
+    return [
+        element
+        for element in chosen
+        if not any(ancestor in chosen for ancestor in element.iterancestors())
+    ]
+
+
 def _paragraph_chars(element: lxml.html.HtmlElement) -> int:
     return sum(len(paragraph.text_content()) for paragraph in element.iter("p"))
 
@@ -216,7 +311,7 @@ def _chrome_kind(element: lxml.html.HtmlElement) -> _Chrome:
         return _Chrome.NOT
     kind = _classes_kind(get("class") or "")
     for key in ("id", "aria-label"):
-        if kind is not _Chrome.CERTAIN and (name := get(key)) is not None:
+        if kind < _Chrome.NAMED_PROSE and (name := get(key)) is not None:
             kind = max(kind, _id_or_label_kind(name))
     if kind is not _Chrome.NOT and next(element.iterancestors("p"), None) is not None:
         return _Chrome.NOT  # words of a paragraph stay, whatever their markup is named
@@ -253,7 +348,7 @@ def _words(name: str) -> list[str]:
 
 def _words_kind(words: list[str]) -> _Chrome:
     if not _PROSE_CHROME_WORDS.isdisjoint(words):
-        return _Chrome.CERTAIN
+        return _Chrome.NAMED_PROSE
     if not _TERSE_CHROME_WORDS.isdisjoint(words) or (
         len(words) > 1 and not _CHROME_PAIRS.isdisjoint(zip(words, words[1:], strict=False))
     ):

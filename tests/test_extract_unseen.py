@@ -1,0 +1,128 @@
+"""Extraction on kinds of page it was not tuned on (issue 14): chrome removal that would
+delete the article, component prefixes, and short texts given a second reading."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from redline.extract import _generic, extract_article
+from redline.extract._clean import _PROSE_CHROME_WORDS
+
+URL = "https://news.example/2026/12/story"
+PARAGRAPHS = [
+    f"Paragraph {n} of the story tells what the council decided on Tuesday evening, who"
+    f" voted for the plan and why the residents of the northern district objected to it."
+    for n in range(1, 9)
+]
+
+
+HEADLINE = "<h1>Council approves the plan</h1>"
+
+
+def page(body: str) -> str:
+    return (
+        "<!DOCTYPE html><html><head><title>Council approves the plan</title></head><body>"
+        f"<header><nav><a href='/'>Home</a></nav></header>{body}"
+        "<footer><p>© The Example News. All rights reserved.</p></footer></body></html>"
+    )
+
+
+# trafilatura drops boxes named for comments by itself (include_comments=False)
+@pytest.mark.parametrize("word", sorted(_PROSE_CHROME_WORDS - {"comment", "comments"}))
+def test_many_small_boxes_named_for_chrome_do_not_add_up_to_the_article(word: str) -> None:
+    """Each box holds an eighth of the text, under the per-box guard; together, all of it."""
+    boxes = "".join(f"<div class='{word}'><p>{text}</p></div>" for text in PARAGRAPHS)
+    article = extract_article(page(f"<div><h2>Council approves the plan</h2>{boxes}</div>"), URL)
+    assert article.paragraphs == tuple(PARAGRAPHS)
+
+
+def test_a_real_comment_section_is_still_removed() -> None:
+    comments = "".join(
+        f"<div class='comment'><p>Reader {n} says this is a disgrace and the council should"
+        f" resign, every one of them, before the next election comes round.</p></div>"
+        for n in range(3)
+    )
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+    article = extract_article(page(f"<article>{HEADLINE}{body}</article>{comments}"), URL)
+    assert article.paragraphs == tuple(PARAGRAPHS)
+    assert "disgrace" not in article.text
+
+
+def test_a_chrome_word_used_as_the_page_s_component_prefix_marks_nothing() -> None:
+    """Adobe's components are named cmp-*: "cmp" is no consent platform on such a page."""
+    plain = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:6])
+    boxed = "".join(f"<div class='cmp-text'><p>{text}</p></div>" for text in PARAGRAPHS[6:])
+    body = (
+        "<div class='cmp-container'><div class='cmp-title'><h1>Council approves the plan</h1>"
+        f"</div><div class='cmp-image'></div>{plain}{boxed}</div>"
+        "<div class='cookie-banner'><p>We use cookies to improve your experience on our"
+        " site. By continuing to browse you agree to our use of cookies.</p></div>"
+    )
+    article = extract_article(page(body), URL)
+    assert article.paragraphs == tuple(PARAGRAPHS)
+    assert "cookies" not in article.text
+
+
+def test_a_word_that_prefixes_no_component_holding_the_article_still_marks_chrome() -> None:
+    """Four cmp-* names on a consent banner outside the article: the banner goes."""
+    banner = (
+        "<div class='cmp-banner cmp-wrapper'><div class='cmp-body'><p>We and our 842 partners"
+        " store and access information on your device to show you personalised ads.</p></div>"
+        "<div class='cmp-buttons'>Accept</div></div>"
+    )
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+    article = extract_article(page(f"<article>{HEADLINE}{body}</article>{banner}"), URL)
+    assert "partners" not in article.text
+
+
+# --- the fast/full/recall choice, read through what trafilatura's three readings return ---
+
+TEXT = ["x" * 1000]  # the page's paragraph text: 1,000 characters in <p> elements
+
+
+def choose(monkeypatch: pytest.MonkeyPatch, readings: dict[str, int]) -> tuple[int, list[str]]:
+    """generic_paragraphs' text length when fast, full and recall readings give these lengths."""
+    asked: list[str] = []
+
+    def reading(tree: object, url: str, *, fast: bool, recall: bool = False) -> list[str]:
+        name = "fast" if fast else "recall" if recall else "full"
+        asked.append(name)
+        return ["y" * readings[name]] if readings[name] else []
+
+    monkeypatch.setattr(_generic, "_trafilatura_paragraphs", reading)
+    tree = lxml.html.fromstring(f"<html><body><p>{TEXT[0]}</p></body></html>")
+    return _generic.text_length(_generic.generic_paragraphs(tree, URL)), asked
+
+
+@pytest.mark.parametrize(
+    ("readings", "length", "asked"),
+    [
+        ({"fast": 900, "full": 5000, "recall": 0}, 900, ["fast"]),  # near the <p> text
+        ({"fast": 500, "full": 2700, "recall": 0}, 2700, ["fast", "full"]),  # fast is partial
+        ({"fast": 500, "full": 300, "recall": 0}, 500, ["fast", "full"]),  # full finds less
+        ({"fast": 3000, "full": 800, "recall": 0}, 800, ["fast", "full"]),  # fast misread
+        ({"fast": 0, "full": 200, "recall": 950}, 950, ["fast", "full", "recall"]),
+        ({"fast": 100, "full": 0, "recall": 50}, 100, ["fast", "full", "recall"]),
+    ],
+)
+def test_a_short_text_is_read_again_and_the_fuller_reading_kept(
+    monkeypatch: pytest.MonkeyPatch, readings: dict[str, int], length: int, asked: list[str]
+) -> None:
+    assert choose(monkeypatch, readings) == (length, asked)
+
+
+def test_a_text_short_after_cleaning_gets_a_reading_of_the_uncleaned_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cleaning that breaks the page for trafilatura: the uncleaned page is read too."""
+    real = _generic.generic_paragraphs
+
+    def broken_by_cleaning(tree: lxml.html.HtmlElement, url: str) -> list[str]:
+        found = real(tree, url)
+        return found if tree.find(".//div[@class='social']") is not None else found[:1]
+
+    monkeypatch.setattr("redline.extract.generic_paragraphs", broken_by_cleaning)
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+    html = page(f"<div><h2>Council</h2>{body}<div class='social'>Share</div></div>")
+    assert extract_article(html, URL).paragraphs == tuple(PARAGRAPHS)
