@@ -414,6 +414,18 @@ def test_title_tag_loses_its_site_name_when_there_is_no_h1() -> None:
         ("By Jane Doe | Updated 5 minutes ago", "Jane Doe"),
         ("by Jane Doe and Omar Haddad", "Jane Doe and Omar Haddad"),
         ("Written by: Jane Doe, March 12, 2024", "Jane Doe"),
+        ("ByJane Doe", "Jane Doe"),
+        ("Author: Jane Doe", "Jane Doe"),
+        ("<span>Jane Doe</span><span>Senior Political Reporter</span>", "Jane Doe"),
+        ("Jane Doe, Staff Writer", "Jane Doe"),
+        ("<a>Jane Doe</a><span>Jane Doe is a reporter covering the council.</span>", "Jane Doe"),
+        ("Jane Doe, More About Jane Doe »", "Jane Doe"),
+        ("<b>Jane Doe</b><span>Last updated</span>", "Jane Doe"),
+        ("This post was written by Jane Doe, Head of Content", "Jane Doe"),
+        ("Jane Doe, DVM. Reviewed by Omar Haddad, DVM", "Jane Doe, DVM"),
+        ("Jane Doe on Friday", "Jane Doe"),
+        ("Gazette Staff", "Gazette Staff"),
+        ("Audiophile On", "Audiophile On"),
     ],
 )
 def test_a_visible_byline_is_reduced_to_the_names(byline_html: str, expected: str) -> None:

@@ -17,7 +17,7 @@ import lxml.html
 
 from ..errors import InvalidURLError
 from ..urls import canonical_url
-from ._dates import iso_date
+from ._dates import found_date, iso_date
 from ._headline import headline
 from ._html import find_elements
 from ._sources import PageSources, read_sources
@@ -31,13 +31,41 @@ _AUTHOR_META = (
 )
 _AUTHOR_ELEMENTS = "//*[@itemprop='author'] | //a[@rel='author']"
 _BYLINE_ELEMENTS = ("//*[contains(@class, 'byline')]", "//*[contains(@class, 'author')]")
-_BY_PREFIX = re.compile(r"^(?:(?:written|words|reporting|story|text)\s+)?by\b\s*:?\s*", re.I)
+_BY_PREFIX = re.compile(
+    r"^(?:(?:this\s+(?:post|article|story|guide)\s+was\s+)?"
+    r"(?:(?:written|words|reporting|story|text|guide|article|reviewed|edited|authored|posted)"
+    r"\s+)?by\b|authors?\b|by(?=[A-Z]))\s*:?\s*",
+    re.I,
+)
+""""By", "Written by:", "Author:", and a "By" glued to the name ("ByJane Doe")."""
 # Where the names in an author line end: a separator, a time stamp, a date.
 _BYLINE_END = re.compile(
-    r"[|•·]|\b(?:updated|published|posted|modified)\b|\d"
+    r"[|•·]|\b(?:last\s+)?(?:updated|published|posted|modified)\b|\d"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d",
     re.IGNORECASE,
 )
+# Where the names end and a role, a bio, a link or another credit begins:
+# "Jane Doe, Senior Reporter", "Jane Doe is a reporter", "More about Jane Doe »",
+# "Jane Doe on Friday", "Jane Doe. Reviewed by Omar Haddad". Group names stay whole
+# ("Resy Staff", "SFist Contributor", "The Upwork Team").
+_ROLE_WORDS = (
+    "reporter|writer|editor|correspondent|columnist|journalist|producer|analyst"
+    "|photographer|critic|senior|former|deputy|chief|head|director|founder|co-founder"
+    "|manager|intern|fellow|freelance|contributing"
+)
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NAMES_END = re.compile(
+    r"\s+\b(?:is|was|has|covers|writes|joined)\s|\s*[»›→]"
+    r"|\b(?:see|read|view|more)\s+(?:more|all|about|from|by|posts|articles|stories)\b"
+    rf"|,?\s+\b(?:{_ROLE_WORDS})\b|,\s+staff\b|\s+on\s+(?:{_WEEKDAYS})\b"
+    r"|\.\s+(?:reviewed|edited|fact[- ]checked|updated)\b",
+    re.IGNORECASE,
+)
+_DANGLING = re.compile(r"\s+(?:on|at|and|in)$|\s+&$|^(?:and|&)\s+")
+"""Words left hanging where a line was cut ("Jane Doe on" before a date); in lower case
+only: "Audiophile On" is a name."""
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+(?=[,.;])")
+_HONORIFICS = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof."})
 _MAX_BYLINE_CHARS = 120
 
 _PUBLISHED_META = (
@@ -59,12 +87,15 @@ class PageMetadata:
 
 
 def read_metadata(tree: lxml.html.HtmlElement, url: str) -> PageMetadata:
-    """Read the headline, byline and publication date of the page ``tree`` at ``url``."""
+    """Read the headline, byline and publication date of the page ``tree`` at ``url``.
+
+    A date the markup does not state is looked for in the page (:func:`found_date`).
+    """
     sources = read_sources(tree)
     return PageMetadata(
         title=headline(sources, url),
         byline=_byline(sources),
-        published=_published(sources),
+        published=_published(sources, url),
         canonical_url=_canonical_url(tree, sources, url),
     )
 
@@ -93,11 +124,26 @@ def join_names(names: Iterable[str]) -> str | None:
 
 def _clean_byline(text: str) -> str | None:
     """An author line reduced to the name(s): "By Jane Doe | Updated 2h ago" -> "Jane Doe"."""
-    text = _BY_PREFIX.sub("", normalize_text(text))
-    text = _BYLINE_END.split(text, maxsplit=1)[0].strip(" ,;:-–—")
+    text = _SPACE_BEFORE_PUNCTUATION.sub("", normalize_text(text))
+    text = _BY_PREFIX.sub("", text, count=1)
+    text = _BYLINE_END.split(text, maxsplit=1)[0]
+    text = _NAMES_END.split(text, maxsplit=1)[0].strip(" ,;:-–—")
+    text = _once(_DANGLING.sub("", text).strip(' ,;:-–—"“”'))
     if not text or len(text) > _MAX_BYLINE_CHARS or "://" in text or text.startswith("@"):
         return None
     return text
+
+
+def _once(names: str) -> str:
+    """A name shown twice in one line, once: "Jane Doe Jane Doe is…" -> "Jane Doe"."""
+    words = names.split()
+    again = next((at for at in range(2, len(words)) if words[at] == words[0]), None)
+    if again is None:
+        return names
+    kept = words[:again]
+    while kept and kept[-1].casefold() in _HONORIFICS:
+        kept.pop()
+    return " ".join(kept)
 
 
 # --- byline ---------------------------------------------------------------
@@ -154,16 +200,14 @@ def _is_person(author: dict[str, Any]) -> bool:
 # --- publication date -----------------------------------------------------
 
 
-def _published(sources: PageSources) -> str | None:
-    """The first publication date the page states, as ISO 8601.
+def _published(sources: PageSources, url: str) -> str | None:
+    """The publication date, as ISO 8601: the first the page states, else one found in it.
 
-    article:published_time, then JSON-LD datePublished, ``itemprop`` and
-    ``<time pubdate>`` elements, then other ``<meta>`` date tags.
+    Stated: article:published_time, then JSON-LD datePublished, ``itemprop`` and
+    ``<time pubdate>`` elements, then other ``<meta>`` date tags; found: by htmldate.
     """
-    return next(
-        (date for value in _published_candidates(sources) if value and (date := iso_date(value))),
-        None,
-    )
+    stated = (iso_date(value) for value in _published_candidates(sources) if value)
+    return next(filter(None, stated), None) or found_date(sources.tree, url)
 
 
 def _published_candidates(sources: PageSources) -> Iterator[str | None]:

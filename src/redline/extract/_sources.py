@@ -39,9 +39,16 @@ class PageSources:
         return None
 
     def element_texts(self, xpath: str) -> Iterator[str]:
-        """The normalized text (or ``content`` attribute) of each element ``xpath`` selects."""
+        """The normalized text (or ``content`` attribute) of each element ``xpath`` selects.
+
+        The texts of its parts are joined with spaces: markup such as
+        ``<span>Jane Doe</span><span>Staff writer</span>`` shows them apart.
+        """
         for element in find_elements(self.tree, xpath):
-            yield normalize_text(element.get("content") or element.text_content())
+            parts = (
+                element.itertext() if element.get("content") is None else [element.get("content")]
+            )
+            yield normalize_text(" ".join(part for part in parts if isinstance(part, str)))
 
 
 def read_sources(tree: lxml.html.HtmlElement) -> PageSources:
