@@ -192,6 +192,7 @@ ROUTES = [
     "/sources/{name}",
     "/articles/{article_id}",
     "/articles/{article_id}/diff/{old}/{new}",
+    "/articles/{article_id}/diff/{old}/{new}.png",
     "/articles/{article_id}/versions/{number}",
     "/articles/{article_id}/versions/{number}/page",
     "/search",
