@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from markup import as_html
+from redline.images import render_change_png
 from redline.notify import ChangeEvent
 from redline.web import diffs
 from redline.web.change_images import ALT_TEXT_HEADER, alt_text_header
@@ -88,7 +89,7 @@ def test_an_image_is_drawn_once_and_answers_304_when_not_changed(
         drawn.append(change.title)
         return real(change)
 
-    real = diffs.render_change_png
+    real = render_change_png
     monkeypatch.setattr(diffs, "render_change_png", counting)
     path = f"/articles/{archive.ids.bridge}/diff/1/2.png"
     first = archive.client.get(path)
