@@ -140,6 +140,22 @@ def test_an_article_feed_reads_the_same(gazette: Served, kind: str) -> None:
     assert f"Before: {MARKETS_TEXT[0]}" in text and "After: Shares in Acme" in text
 
 
+def test_a_changed_notice_and_byline_are_named(database_url: str) -> None:
+    store = Store.open(database_url)
+    try:
+        story, _ = store.add_article(f"{SITE}/notice", source="gazette", now=T0)
+        notice = "Correction: This article was amended on 3 March to give the right date."
+        record(store, story.id, T0, article("Calm", "Text.", notice, byline="Ann Lee"))
+        later = article("Calm", "Text.", notice.replace("3 March", "4 March"), byline="Bo Chan")
+        record(store, story.id, T0 + timedelta(hours=1), later)
+        feed = article_feed(store.article(story.id), store.versions(story.id))
+    finally:
+        store.close()
+    text = plain(feedparser.parse(feed).entries[0])
+    assert "Byline changed from “Ann Lee” to “Bo Chan”." in text
+    assert f"Correction notice changed: Before: {notice} After: Correction:" in text
+
+
 def test_markup_in_a_passage_is_shown_as_text(database_url: str) -> None:
     store = Store.open(database_url)
     try:

@@ -74,8 +74,9 @@ def article_feed(
 ) -> bytes:
     """The article's changes as an RSS 2.0 feed: one item per change, newest first.
 
-    Each item compares version n with version n - 1 and describes the change as an HTML
-    diff with inline styles, showing only the changed paragraphs and their neighbours;
+    Each item compares version n with version n - 1, states the change in words and
+    shows it as an HTML diff with inline styles, only the changed paragraphs and their
+    neighbours (see `describe_change`);
     where `cards` (by version number) holds the change's card, the item's title and
     description open with its summary (see `add_change`). The
     channel links to `link`, or else to the article. `versions` may come in any order (none
