@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -14,6 +15,7 @@ from redline.images import render_change_png
 from redline.notify import ChangeEvent
 from redline.web import diffs
 from redline.web.change_images import ALT_TEXT_HEADER, alt_text_header
+from redline.web.diffs import LRUCache
 from webarchive import ADDED, HOSTILE_TEXT, HOSTILE_TITLE, PARAGRAPHS, Served, served
 
 
@@ -121,3 +123,33 @@ def test_the_alt_text_header_is_cut_to_fit_proxies_at_a_character() -> None:
     assert len(long) <= 2000 and long.isascii()
     assert unquote(long, errors="strict").endswith("…")
     assert unquote(long).startswith("مرحبا بالعالم")
+
+
+def test_askers_of_one_missing_image_at_once_wait_for_one_drawing() -> None:
+    cache: LRUCache[str, bytes] = LRUCache(4)
+    started, release = threading.Event(), threading.Event()
+    drawn: list[str] = []
+
+    def draw() -> bytes:
+        drawn.append("png")
+        started.set()
+        assert release.wait(timeout=30)  # a bound, not a pause: the test sets it at once
+        return b"png"
+
+    askers = 8
+    together = threading.Barrier(askers)
+    got: list[bytes] = []
+
+    def ask() -> None:
+        together.wait(timeout=30)
+        got.append(cache.get_or_compute("diff/1/2.png", draw))
+
+    threads = [threading.Thread(target=ask) for _ in range(askers)]
+    for thread in threads:
+        thread.start()
+    assert started.wait(timeout=30)
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert got == [b"png"] * askers and drawn == ["png"]
+    assert cache.get_or_compute("other", lambda: b"other") == b"other"  # no lock left behind

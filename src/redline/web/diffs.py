@@ -53,6 +53,8 @@ class LRUCache(Generic[K, V]):
         self._size = size
         self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[K, threading.Lock] = {}
+        """A lock for each key being computed, which its other askers wait on."""
 
     def get(self, key: K) -> V | None:
         """The entry for ``key``, now the most recently used; None if there is none."""
@@ -71,12 +73,29 @@ class LRUCache(Generic[K, V]):
                 self._entries.popitem(last=False)
 
     def get_or_compute(self, key: K, compute: Callable[[], V]) -> V:
-        """The entry for ``key``, computed (outside the lock) and kept if missing."""
+        """The entry for ``key``, computed and kept if missing.
+
+        Requests that ask for the same missing key at once wait for the first one's
+        result rather than compute it again: a change image shared in a timeline is
+        fetched by many servers in the same second, and each drawing costs up to 160 ms
+        of a CPU. Other keys are computed meanwhile, outside the cache's lock.
+        """
         value = self.get(key)
-        if value is None:
-            value = compute()
-            self.put(key, value)
-        return value
+        if value is not None:
+            return value
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        try:
+            with computing:
+                value = self.get(key)
+                if value is None:
+                    value = compute()
+                    self.put(key, value)
+                return value
+        finally:
+            with self._lock:
+                if self._computing.get(key) is computing:  # not a later asker's
+                    del self._computing[key]
 
 
 class DiffCache:
