@@ -153,3 +153,20 @@ def test_askers_of_one_missing_image_at_once_wait_for_one_drawing() -> None:
         thread.join(timeout=30)
     assert got == [b"png"] * askers and drawn == ["png"]
     assert cache.get_or_compute("other", lambda: b"other") == b"other"  # no lock left behind
+
+
+def test_with_a_base_url_a_diff_page_previews_as_its_image(database_url: str) -> None:
+    with served(database_url, base_url="https://news.example.org/archive") as opened:
+        bridge = opened.ids.bridge
+        page = opened.client.get(f"/articles/{bridge}/diff/1/2").text
+        image = f"https://news.example.org/archive/articles/{bridge}/diff/1/2.png"
+        assert f'<meta property="og:image" content="{image}">' in page
+        alt = unquote(
+            opened.client.get(f"/articles/{bridge}/diff/1/2.png").headers[ALT_TEXT_HEADER]
+        )
+        assert f'<meta property="og:image:alt" content="{alt}">' in page
+
+
+def test_without_a_base_url_a_diff_page_names_no_host(archive: Served) -> None:
+    page = archive.client.get(f"/articles/{archive.ids.bridge}/diff/1/2").text
+    assert "og:image" not in page and "http://archive.test" not in page

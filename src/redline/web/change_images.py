@@ -8,7 +8,8 @@ image shows the change card of a change of one version; a diff across several ha
 card, so its image has none.
 
 Its alt text, the image in words ("Before: … After: …"), is on the diff page beside the
-"Share as image" link, and in the image's ``X-Redline-Alt-Text`` header for bots that
+"Share as image" link (and, with ``[web] base_url``, in its link preview's
+``og:image:alt``), and in the image's ``X-Redline-Alt-Text`` header for bots that
 post it: percent-encoded UTF-8 (printable ASCII but ``%`` as it is), cut to 2,000 bytes
 so that a proxy in front still takes the response's headers (nginx holds them all in
 ``proxy_buffer_size``, 4 or 8 kB by default, and answers 502 past it).
@@ -25,10 +26,10 @@ from starlette.routing import Route
 from ..images import alt_text
 from ..model import Article, Version
 from ..notify import ChangeEvent
-from .http import cached_response, diff_numbers
+from .http import cached_response, diff_numbers, relative_path
 from .state import Web, modified, web
 
-__all__ = ["ALT_TEXT_HEADER", "routes", "shown_change"]
+__all__ = ["ALT_TEXT_HEADER", "alt_text_header", "preview_image", "routes", "shown_change"]
 
 ALT_TEXT_HEADER = "X-Redline-Alt-Text"
 
@@ -46,8 +47,22 @@ def shown_change(shared: Web, article: Article, old: Version, new: Version) -> C
     return shared.diffs.shown_change(article, old, new, card)
 
 
+def preview_image(request: Request, article_id: int, old: int, new: int) -> str | None:
+    """The image's absolute URL, for a diff page's link preview (``og:image``), which
+    servers that show a shared link fetch; None without ``[web] base_url``, as a page
+    that named the request's ``Host`` would vary with it."""
+    origin = web(request).origin
+    if origin is None:
+        return None
+    return origin + relative_path(request, "change_image", article_id=article_id, old=old, new=new)
+
+
 def change_image(request: Request) -> Response:
-    """The change between two versions as a PNG 1200 pixels wide."""
+    """The change between two versions as a PNG 1200 pixels wide.
+
+    A plain function, not a coroutine, so that Starlette runs it in its thread pool:
+    a drawing never holds up the event loop, and the other requests go on meanwhile.
+    """
     shared = web(request)
     article_id, old_number, new_number = diff_numbers(request)
     found = shared.archive.article(article_id)

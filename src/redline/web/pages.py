@@ -13,7 +13,7 @@ from ..reextract import capture_html
 from ..report import describe_schedule
 from ..store.queries import search_terms
 from .cards import change_filter
-from .change_images import shown_change
+from .change_images import preview_image, shown_change
 from .diffs import side_by_side
 from .http import cached_response, choice_param, cursor_param, diff_numbers, path_int
 from .rendering import anchored_inline_diff, page
@@ -117,6 +117,7 @@ def diff(request: Request) -> Response:
         new=new,
         cards=shared.cards_between(article_id, old_number, new_number),
         image_alt=alt_text(shown_change(shared, found, old, new)),
+        image_url=preview_image(request, article_id, old_number, new_number),
         diff=changes,
         sides=sides,
         inline=inline,
