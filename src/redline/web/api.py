@@ -66,7 +66,7 @@ def _listing(request: Request, page: Page[T]) -> Listing[T]:
 
 def articles(request: Request) -> Response:
     """Articles, newest first; ``source=`` for one source's."""
-    page = web(request).archive.articles(
+    page = web(request).articles(
         limit=limit_param(request, DEFAULT_LIMIT, MAX_LIMIT),
         before=cursor_param(request),
         source=request.query_params.get("source"),

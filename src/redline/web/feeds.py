@@ -26,7 +26,7 @@ from ..feeds import ARCHIVE_FEED, ARTICLE_FEED, Channel, add_change
 from ..store.queries import Change, ChangeFilter
 from .cards import change_filter, filter_query
 from .http import cached_response, path_int, relative_path
-from .state import modified, web
+from .state import modified, named_source, web
 
 __all__ = ["FEED_SIZE", "routes"]
 
@@ -60,9 +60,7 @@ def archive_feed(request: Request) -> Response:
 
 def source_feed(request: Request) -> Response:
     """The changes to a source's articles."""
-    name, only = request.path_params["name"], change_filter(request)
-    if not web(request).archive.source_exists(name):
-        raise HTTPException(404, f"there is no source named '{name}'")
+    name, only = named_source(request), change_filter(request)
     changes = web(request).changes(limit=FEED_SIZE, before=None, source=name, only=only)
     title, link = (
         f"redline: changes to articles from {name}{_filtered(only)}",

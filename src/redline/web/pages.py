@@ -18,7 +18,7 @@ from .diffs import side_by_side
 from .http import cached_response, choice_param, cursor_param, diff_numbers, path_int
 from .rendering import anchored_inline_diff, page
 from .search import group_hits
-from .state import web
+from .state import named_source, web
 
 __all__ = ["MAX_QUERY_LENGTH", "PAGE_SIZE", "routes", "search_query"]
 
@@ -56,12 +56,10 @@ def sources(request: Request) -> Response:
 
 def source(request: Request) -> Response:
     """A source's recent changes and its articles, newest first."""
-    archive, name = web(request).archive, request.path_params["name"]
+    archive, name = web(request).archive, named_source(request)
     before, only = cursor_param(request), change_filter(request)
-    if not archive.source_exists(name):
-        raise HTTPException(404, f"there is no source named '{name}'")
     changes = web(request).changes(limit=10, before=None, source=name, only=only)
-    articles = archive.articles(limit=PAGE_SIZE, before=before, source=name)
+    articles = web(request).articles(limit=PAGE_SIZE, before=before, source=name)
     newest = [change.new.seen_at for change in changes.items[:1]]
     newest += [article.first_seen for article in articles.items[:1]]
     return page(
