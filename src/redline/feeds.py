@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
@@ -25,7 +26,9 @@ from .cards.notices import is_notice
 from .cards.text import squash
 from .diff import ArticleDiff, diff_versions, render_html
 from .model import Article, ChangeCard, Version
-from .notify import Passage, changed_passages
+
+if TYPE_CHECKING:
+    from .notify import Passage
 
 __all__ = [
     "ARCHIVE_FEED",
@@ -140,6 +143,10 @@ def describe_change(old: Version, new: Version) -> FeedChange:
 
 def _in_words(diff: ArticleDiff) -> str:
     """The headline, byline and changed passages as they were and became, in sentences."""
+    # redline.notify brings apprise and Pillow (0.1 s): loaded when a feed is built, not by
+    # every command, which imports this module through redline.core
+    from .notify import changed_passages
+
     said: list[str] = []
     if diff.title_changed:
         said.append(f"Headline changed from “{diff.old_title}” to “{diff.new_title}”.")
