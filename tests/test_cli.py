@@ -96,6 +96,8 @@ def test_add_check_show_diff_feed_remove(run: Run, site: LocalSite) -> None:
 
     feed = feedparser.parse(run("feed", "1").output)
     assert not feed.bozo and len(feed.entries) == 1
+    described = feed.entries[0].description  # the card's summary, then the change in words
+    assert described.index("(300 → 450)") < described.index("Before:") < described.index("After:")
 
     assert run("remove", "1", "--yes").output.startswith("removed 1 ")
     assert json.loads(run("list", "--json").output) == []

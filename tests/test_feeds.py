@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from markup import as_html, shown
-from redline.feeds import Channel, FeedChange, add_change, article_feed
+from redline.feeds import ARTICLE_FEED, Channel, FeedChange, add_change, article_feed
 from redline.model import Article, ArticleStatus, Version
 
 URL = "https://news.example/world/iraq-troops?id=9542131&ref=front"
@@ -237,7 +237,7 @@ def test_a_channel_says_hostile_text_as_text_in_rss_and_atom(headline: str, kind
         description=f"From {headline} & co",
         last_build=FIRST_SEEN,
     )
-    change = FeedChange(title_changed=True, description="<p>a change</p>")
+    change = FeedChange(title_changed=True, in_words="", diff="<p>a change</p>")
     add_change(
         channel,
         change,
@@ -246,6 +246,7 @@ def test_a_channel_says_hostile_text_as_text_in_rss_and_atom(headline: str, kind
         title=headline,
         seen_at=FIRST_SEEN,
         link="https://redline.example/1",
+        feed=ARTICLE_FEED,
     )
     parsed = parse(channel.rss() if kind == "rss" else channel.atom())
     for detail in (parsed.feed.title_detail, parsed.feed.subtitle_detail):

@@ -78,8 +78,12 @@ def test_an_article_feed_and_a_source_feed(archive: Served) -> None:
     article = parsed(archive, f"/articles/{archive.ids.bridge}/feed.atom")
     assert len(article.entries) == 2 and article.feed.title.startswith("Changes to: Harbour")
     assert article.feed.link == f"{BASE_URL}/articles/{archive.ids.bridge}"
+    assert [entry.id for entry in article.entries] == [
+        "https://news.example/bridge#redline-version-2/article",
+        "https://news.example/bridge#redline-version-1/article",
+    ]
     source = parsed(archive, "/sources/hostile/feed.xml")
-    assert [entry.id for entry in source.entries] == [f"{HOSTILE_URL}#redline-version-1"]
+    assert [entry.id for entry in source.entries] == [f"{HOSTILE_URL}#redline-version-1/source"]
 
 
 def test_a_feed_without_changes_has_no_items(archive: Served) -> None:

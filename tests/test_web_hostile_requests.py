@@ -192,6 +192,7 @@ ROUTES = [
     "/sources/{name}",
     "/articles/{article_id}",
     "/articles/{article_id}/diff/{old}/{new}",
+    "/articles/{article_id}/diff/{old}/{new}.png",
     "/articles/{article_id}/versions/{number}",
     "/articles/{article_id}/versions/{number}/page",
     "/search",
@@ -278,3 +279,23 @@ def test_every_route_takes_the_largest_ids_and_a_broken_host(archive: Served) ->
         for host in [b"[", b"a b", b"x:99999", b"\xff", b"archive.test"]:
             query = b"before=9223372036854775808&limit=-1&view=%ff\xff"
             no_server_error(archive, "GET", fill_in(template, None), query, [(b"host", host)])
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/sources/%00", 404),
+        ("/sources/a%00b/feed.xml", 404),
+        ("/api/articles?source=%00", 200),
+        ("/api/changes?source=hostile%00", 200),
+    ],
+)
+def test_a_source_name_holding_nul_names_no_source_on_either_database(
+    archive: Served, path: str, status: int
+) -> None:
+    """PostgreSQL's text cannot hold a NUL, and fails when asked for one: the archive
+    answers as SQLite does, as for any name no source has."""
+    response = archive.client.get(path)
+    assert response.status_code == status, response.text
+    if status == 200:
+        assert response.json() == {"items": [], "next": None}

@@ -515,9 +515,11 @@ class Redline:
         return old, new, diff_versions(old, new)
 
     def feed(self, ref: str | int) -> bytes:
-        """The article's RSS feed: one item per change, newest first."""
+        """The article's RSS feed: one item per change, newest first, each opening with
+        its change card's summary."""
         article = self.article(ref)
-        return article_feed(article, self.store.versions(article.id))
+        versions, cards = self.store.versions(article.id), self.store.cards(article.id)
+        return article_feed(article, versions, cards=cards)
 
 
 def _read_page(path: Path) -> bytes:

@@ -32,7 +32,7 @@ from ..shapes import (
 )
 from ..store.queries import Page, search_terms
 from .cards import change_filter
-from .http import cached_response, cursor_param, limit_param, path_int
+from .http import cached_response, cursor_param, diff_numbers, limit_param, path_int
 from .openapi import DEFAULT_LIMIT, MAX_LIMIT, openapi_document
 from .pages import search_query
 from .state import modified, web
@@ -66,7 +66,7 @@ def _listing(request: Request, page: Page[T]) -> Listing[T]:
 
 def articles(request: Request) -> Response:
     """Articles, newest first; ``source=`` for one source's."""
-    page = web(request).archive.articles(
+    page = web(request).articles(
         limit=limit_param(request, DEFAULT_LIMIT, MAX_LIMIT),
         before=cursor_param(request),
         source=request.query_params.get("source"),
@@ -98,10 +98,7 @@ def version(request: Request) -> Response:
 def diff(request: Request) -> Response:
     """The word diff between two versions of an article."""
     shared = web(request)
-    article_id = path_int(request, "article_id")
-    old_number, new_number = path_int(request, "old"), path_int(request, "new")
-    if old_number >= new_number:
-        raise HTTPException(400, "a diff goes from an older version to a newer one")
+    article_id, old_number, new_number = diff_numbers(request)
     old = shared.archive.version(article_id, old_number)
     new = shared.archive.version(article_id, new_number)
     data = DIFF.dump(VersionDiff(shared.diffs.article_diff(old, new), old_number, new_number))

@@ -27,7 +27,7 @@ from ..shapes import ERROR, Problem
 from ..store import ArchiveStore
 from ..store.database import open_engine, upgrade
 from ..store.queries import Archive
-from . import api, feeds, pages
+from . import api, change_images, feeds, pages
 from .diffs import DiffCache
 from .http import SECURITY_HEADERS, AsciiQuery, SecurityHeaders
 from .rendering import HTML, render
@@ -66,6 +66,7 @@ def create_app(
 
     app = Starlette(
         routes=[
+            *change_images.routes,  # first: the diff page's path would take "2.png" for "2"
             *pages.routes,
             *feeds.routes,
             *api.routes,

@@ -1,11 +1,14 @@
-"""Diffs for pages and feeds, each computed once and kept, and the side-by-side view.
+"""Diffs for pages, feeds and change images, each computed once and kept, and the
+side-by-side view.
 
 A version's text never changes once stored, and a diff depends on nothing but the two
 texts, so computed diffs are kept in memory keyed by the two versions' content hashes:
-a key can never go stale, not even if an article is removed and its id reused. Each
-cache is a bounded LRU (least recently used entries go first), so memory stays bounded
-however large the archive; a feed of 50 changes costs 50 diffs on the first request
-and none after.
+a key can never go stale, not even if an article is removed and its id reused. A change
+image depends on the article's address and source, the new version's time and the card
+too, and is keyed by all of them. Each cache is a bounded LRU (least recently used
+entries go first), so memory stays bounded however large the archive; a feed of 50
+changes costs 50 diffs on the first request and none after, and an image shared in a
+timeline is drawn once (20–160 ms) and then only sent.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
 from ..diff import ArticleDiff, DiffOp, diff_versions, split_paragraphs, word_diff
 from ..feeds import FeedChange, describe_change
-from ..model import Version
+from ..images import render_change_png
+from ..model import Article, ChangeCard, Version
+from ..notify import ChangeEvent, change_event
 from ..store.queries import Archive, Change
 
 __all__ = ["DiffCache", "LRUCache", "Row", "side_by_side"]
@@ -32,6 +38,13 @@ PAGE_DIFFS = 256
 FEED_CHANGES = 4096
 """Feed item descriptions kept (each the changed paragraphs only)."""
 
+CHANGE_IMAGES = 32
+"""Change images kept: PNGs of 50 to 300 kB each, so a few megabytes at most."""
+
+_ShownKey = tuple[str, str | None, str, str, datetime, ChangeCard | None]
+"""What a change image shows depends on: the article's address and source, the two
+versions' content hashes, the new one's time and the card shown (see `_shown_key`)."""
+
 
 class LRUCache(Generic[K, V]):
     """A thread-safe mapping of at most ``size`` entries that drops the least recently used."""
@@ -40,6 +53,8 @@ class LRUCache(Generic[K, V]):
         self._size = size
         self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[K, threading.Lock] = {}
+        """A lock for each key being computed, which its other askers wait on."""
 
     def get(self, key: K) -> V | None:
         """The entry for ``key``, now the most recently used; None if there is none."""
@@ -58,20 +73,63 @@ class LRUCache(Generic[K, V]):
                 self._entries.popitem(last=False)
 
     def get_or_compute(self, key: K, compute: Callable[[], V]) -> V:
-        """The entry for ``key``, computed (outside the lock) and kept if missing."""
+        """The entry for ``key``, computed and kept if missing.
+
+        Requests that ask for the same missing key at once wait for the first one's
+        result rather than compute it again: a change image shared in a timeline is
+        fetched by many servers in the same second, and each drawing costs up to 160 ms
+        of a CPU. Other keys are computed meanwhile, outside the cache's lock.
+        """
         value = self.get(key)
-        if value is None:
-            value = compute()
-            self.put(key, value)
-        return value
+        if value is not None:
+            return value
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        try:
+            with computing:
+                value = self.get(key)
+                if value is None:
+                    value = compute()
+                    self.put(key, value)
+                return value
+        finally:
+            with self._lock:
+                if self._computing.get(key) is computing:  # not a later asker's
+                    del self._computing[key]
 
 
 class DiffCache:
     """Diffs of version pairs for pages and for feed items, keyed by content hashes."""
 
-    def __init__(self, page_diffs: int = PAGE_DIFFS, feed_changes: int = FEED_CHANGES) -> None:
+    def __init__(
+        self,
+        page_diffs: int = PAGE_DIFFS,
+        feed_changes: int = FEED_CHANGES,
+        change_images: int = CHANGE_IMAGES,
+    ) -> None:
         self.page_diffs: LRUCache[tuple[str, str], ArticleDiff] = LRUCache(page_diffs)
         self.feed_changes: LRUCache[tuple[str, str], FeedChange] = LRUCache(feed_changes)
+        self.shown_changes: LRUCache[_ShownKey, ChangeEvent] = LRUCache(page_diffs)
+        self.change_images: LRUCache[_ShownKey, bytes] = LRUCache(change_images)
+
+    def shown_change(
+        self, article: Article, old: Version, new: Version, card: ChangeCard | None
+    ) -> ChangeEvent:
+        """The change from ``old`` to ``new`` as its image draws it and its alt text says it
+        (``card``: the one the image shows)."""
+        return self.shown_changes.get_or_compute(
+            _shown_key(article, old, new, card),
+            lambda: change_event(article, old, new, card, base_url=None),
+        )
+
+    def change_png(
+        self, article: Article, old: Version, new: Version, card: ChangeCard | None
+    ) -> bytes:
+        """The change image of the change from ``old`` to ``new``, 1200 pixels wide."""
+        return self.change_images.get_or_compute(
+            _shown_key(article, old, new, card),
+            lambda: render_change_png(self.shown_change(article, old, new, card)),
+        )
 
     def article_diff(self, old: Version, new: Version) -> ArticleDiff:
         """The diff between two versions, as a diff page shows it."""
@@ -98,6 +156,10 @@ class DiffCache:
                 described[_key(change)] = fresh
                 self.feed_changes.put(_key(change), fresh)
         return [described[_key(change)] for change in changes]
+
+
+def _shown_key(article: Article, old: Version, new: Version, card: ChangeCard | None) -> _ShownKey:
+    return (article.url, article.source, old.content_hash, new.content_hash, new.seen_at, card)
 
 
 def _key(change: Change) -> tuple[str, str]:

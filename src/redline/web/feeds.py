@@ -1,9 +1,12 @@
 """Feeds of changes, RSS 2.0 and Atom side by side: per article, per source, archive-wide.
 
-Items are built by :mod:`redline.feeds` (same titles and GUIDs as ``redline feed``); each
-item's title and description open with the change's summary, the description then the
-change's diff, described once and kept (see :mod:`.diffs`). Every feed takes the listings'
-filters (``?kind=numbers&min_significance=0.5``, see :mod:`.cards`).
+Items are built by :mod:`redline.feeds` (an article's feed has the same titles and GUIDs as
+``redline feed``); each item's title and description open with the change's summary, the
+description then states the change in words and shows its diff, described once and kept
+(see :mod:`.diffs`). Every feed takes the listings' filters
+(``?kind=numbers&min_significance=0.5``, see :mod:`.cards`). The same change has another
+GUID in each feed (see :func:`redline.feeds.item_guid`): the archive's unfiltered feed
+keeps the GUIDs it always had; a source's, an article's and a filtered feed's are named.
 Every link in a feed is absolute, under the prefix the app is mounted at: at the configured
 public address (``[web] base_url``), else at the address the request came to, and then the
 feed varies with the request's ``Host``.
@@ -19,11 +22,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..feeds import Channel, add_change
+from ..feeds import ARCHIVE_FEED, ARTICLE_FEED, Channel, add_change
 from ..store.queries import Change, ChangeFilter
 from .cards import change_filter, filter_query
 from .http import cached_response, path_int, relative_path
-from .state import modified, web
+from .state import modified, named_source, web
 
 __all__ = ["FEED_SIZE", "routes"]
 
@@ -35,6 +38,12 @@ _MEDIA_TYPES = {
     "atom": "application/atom+xml; charset=utf-8",
 }
 
+_SOURCE_FEED = "source"
+"""A source's feed's name in its items' GUIDs (an article is in one source's feed only)."""
+
+_FILTERED_ARCHIVE_FEED = "all"
+"""The archive's feed's name in its items' GUIDs once filtered (unfiltered, it has none)."""
+
 _EMPTY_ARCHIVE = datetime(1970, 1, 1, tzinfo=UTC)
 """A feed's date before anything has changed: a constant, so its ETag holds."""
 
@@ -45,20 +54,19 @@ def archive_feed(request: Request) -> Response:
     changes = web(request).changes(limit=FEED_SIZE, before=None, only=only)
     title = f"redline: {'changes' if only.needs_card else 'all changes'}{_filtered(only)}"
     link = _absolute(request, "index") + filter_query(only)  # the index filtered the same way
-    return _feed(request, title, link, changes.items)
+    name = _FILTERED_ARCHIVE_FEED if only.needs_card else ARCHIVE_FEED
+    return _feed(request, title, link, changes.items, _named(name, only))
 
 
 def source_feed(request: Request) -> Response:
     """The changes to a source's articles."""
-    name, only = request.path_params["name"], change_filter(request)
-    if not web(request).archive.source_exists(name):
-        raise HTTPException(404, f"there is no source named '{name}'")
+    name, only = named_source(request), change_filter(request)
     changes = web(request).changes(limit=FEED_SIZE, before=None, source=name, only=only)
     title, link = (
         f"redline: changes to articles from {name}{_filtered(only)}",
         _absolute(request, "source", name=name) + filter_query(only),
     )
-    return _feed(request, title, link, changes.items)
+    return _feed(request, title, link, changes.items, _named(_SOURCE_FEED, only))
 
 
 def article_feed(request: Request) -> Response:
@@ -68,7 +76,13 @@ def article_feed(request: Request) -> Response:
     changes = web(request).changes(limit=FEED_SIZE, before=None, article_id=found.id, only=only)
     title = f"Changes to: {found.title or found.url}{_filtered(only)}"
     link = _absolute(request, "article", article_id=found.id)
-    return _feed(request, title, link, changes.items, empty=found.first_seen)
+    name = _named(ARTICLE_FEED, only)
+    return _feed(request, title, link, changes.items, name, empty=found.first_seen)
+
+
+def _named(name: str, only: ChangeFilter) -> str:
+    """A feed's name in its items' GUIDs: ``name``, and which changes it lets through."""
+    return name + filter_query(only)
 
 
 def _filtered(only: ChangeFilter) -> str:
@@ -86,10 +100,12 @@ def _feed(
     title: str,
     link: str,
     changes: Sequence[Change],
+    name: str,
     *,
     empty: datetime = _EMPTY_ARCHIVE,
 ) -> Response:
-    """The feed of ``changes`` (newest first), in the format the path asks for."""
+    """The feed named ``name`` (in its GUIDs) of ``changes`` (newest first), in the format
+    the path asks for."""
     kind = request.path_params["kind"]
     if kind not in _MEDIA_TYPES:
         raise HTTPException(404, f"there is no feed at {request.url.path} (try .xml or .atom)")
@@ -119,6 +135,7 @@ def _feed(
             title=change.new.title,
             seen_at=change.new.seen_at,
             link=diff_link,
+            feed=name,
             card=change.card,
         )
     body = channel.rss() if kind == "xml" else channel.atom()

@@ -21,6 +21,7 @@ __all__ = [
     "cached_response",
     "choice_param",
     "cursor_param",
+    "diff_numbers",
     "limit_param",
     "path_int",
     "relative_path",
@@ -98,6 +99,16 @@ def path_int(request: Request, name: str) -> int:
     if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
         raise HTTPException(404, f"there is nothing at {request.url.path}")
     return int(value)
+
+
+def diff_numbers(request: Request) -> tuple[int, int, int]:
+    """A diff route's article id and the numbers of the versions it goes from and to: 404
+    for one that is no number, 400 unless the diff goes from an older version to a newer."""
+    article_id = path_int(request, "article_id")
+    old, new = path_int(request, "old"), path_int(request, "new")
+    if old >= new:
+        raise HTTPException(400, "a diff goes from an older version to a newer one")
+    return article_id, old, new
 
 
 def cursor_param(request: Request) -> int | None:

@@ -8,15 +8,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..errors import NotFoundError
+from ..images import alt_text
 from ..reextract import capture_html
 from ..report import describe_schedule
 from ..store.queries import search_terms
 from .cards import change_filter
+from .change_images import preview_image, shown_change
 from .diffs import side_by_side
-from .http import cached_response, choice_param, cursor_param, path_int
+from .http import cached_response, choice_param, cursor_param, diff_numbers, path_int
 from .rendering import anchored_inline_diff, page
 from .search import group_hits
-from .state import web
+from .state import named_source, web
 
 __all__ = ["MAX_QUERY_LENGTH", "PAGE_SIZE", "routes", "search_query"]
 
@@ -54,12 +56,10 @@ def sources(request: Request) -> Response:
 
 def source(request: Request) -> Response:
     """A source's recent changes and its articles, newest first."""
-    archive, name = web(request).archive, request.path_params["name"]
+    archive, name = web(request).archive, named_source(request)
     before, only = cursor_param(request), change_filter(request)
-    if not archive.source_exists(name):
-        raise HTTPException(404, f"there is no source named '{name}'")
     changes = web(request).changes(limit=10, before=None, source=name, only=only)
-    articles = archive.articles(limit=PAGE_SIZE, before=before, source=name)
+    articles = web(request).articles(limit=PAGE_SIZE, before=before, source=name)
     newest = [change.new.seen_at for change in changes.items[:1]]
     newest += [article.first_seen for article in articles.items[:1]]
     return page(
@@ -92,11 +92,8 @@ def article(request: Request) -> Response:
 def diff(request: Request) -> Response:
     """Two versions side by side (or inline), with links to the changes either side."""
     shared = web(request)
-    article_id = path_int(request, "article_id")
-    old_number, new_number = path_int(request, "old"), path_int(request, "new")
+    article_id, old_number, new_number = diff_numbers(request)
     view = choice_param(request, "view", VIEWS)
-    if old_number >= new_number:
-        raise HTTPException(400, "a diff goes from an older version to a newer one")
     found = shared.archive.article(article_id)
     old = shared.archive.version(article_id, old_number)
     new = shared.archive.version(article_id, new_number)
@@ -117,6 +114,8 @@ def diff(request: Request) -> Response:
         old=old,
         new=new,
         cards=shared.cards_between(article_id, old_number, new_number),
+        image_alt=alt_text(shown_change(shared, found, old, new)),
+        image_url=preview_image(request, article_id, old_number, new_number),
         diff=changes,
         sides=sides,
         inline=inline,

@@ -9,15 +9,19 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from ..errors import NotFoundError
-from ..model import ChangeCard, Clock
+from ..model import Article, ChangeCard, Clock
 from ..store import ArchiveStore
 from ..store.queries import Archive, Change, ChangeFilter, Page
 from .diffs import DiffCache
 
-__all__ = ["EVERY_CHANGE", "Web", "modified", "web"]
+__all__ = ["EVERY_CHANGE", "Web", "modified", "named_source", "web"]
 
 EVERY_CHANGE = ChangeFilter()
 """The filter that lets every change through."""
+
+_NUL = "\x00"
+"""What no source's name holds: PostgreSQL's text cannot, and asked for one it fails (a
+500) where SQLite finds nothing; the web answers as for any name no source has."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Web:
     ) -> Page[Change]:
         """A page of changes, those ``only`` lets through; a ``before`` naming no version
         is a bad parameter (400)."""
+        if source is not None and _NUL in source:
+            return Page((), None)
         try:
             return self.archive.changes(
                 limit=limit, before=before, source=source, article_id=article_id, only=only
@@ -52,6 +58,12 @@ class Web:
             raise HTTPException(
                 400, "before= names no change: start again from the first page"
             ) from exc
+
+    def articles(self, *, limit: int, before: int | None, source: str | None) -> Page[Article]:
+        """A page of articles, newest first, all or ``source``'s."""
+        if source is not None and _NUL in source:
+            return Page((), None)
+        return self.archive.articles(limit=limit, before=before, source=source)
 
     def cards_between(
         self, article_id: int, old: int, new: int
@@ -63,6 +75,14 @@ class Web:
             for version in self.archive.versions(article_id)
             if old < version.number <= new
         ]
+
+
+def named_source(request: Request) -> str:
+    """The ``name`` path parameter, a source's name; 404 if no source has it."""
+    name: str = request.path_params["name"]
+    if _NUL in name or not web(request).archive.source_exists(name):
+        raise HTTPException(404, f"there is no source named '{name}'")
+    return name
 
 
 def modified(request: Request, at: datetime | None) -> datetime | None:
