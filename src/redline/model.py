@@ -168,10 +168,27 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class DeliveryRound:
+    """What one round of sending the outbox did."""
+
+    sent: int = 0
+    retrying: int = 0
+    """Failed this time, to be tried again after a back-off."""
+    given_up: int = 0
+
+    def __add__(self, other: DeliveryRound) -> DeliveryRound:
+        return DeliveryRound(
+            self.sent + other.sent, self.retrying + other.retrying, self.given_up + other.given_up
+        )
+
+
+@dataclass(frozen=True)
 class CheckSummary:
     """The outcome of one check pass."""
 
     results: tuple[CheckResult, ...]
+    notifications: DeliveryRound = DeliveryRound()
+    """What sending the outbox after the pass did."""
 
     def count(self, outcome: CheckOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
@@ -406,16 +423,6 @@ class DeliveryRecord:
     next_attempt_at: datetime | None
     """When it is due (a digest: when its period ends); None once sent or given up."""
     sent_at: datetime | None
-
-
-@dataclass(frozen=True)
-class DeliveryRound:
-    """What one round of sending the outbox did."""
-
-    sent: int = 0
-    retrying: int = 0
-    """Failed this time, to be tried again after a back-off."""
-    given_up: int = 0
 
 
 @dataclass(frozen=True)
