@@ -206,7 +206,7 @@ class OutboxStore:
         take_held: bool = False,
     ) -> list[DeliveryRecord]:
         """Lease the pending deliveries due by ``now`` (all pending with ``everything``,
-        whatever their back-off) for ``worker``, soonest due first.
+        whatever their back-off) for ``worker``, oldest first: changes go out in order.
 
         A lease held by another worker is skipped until it runs out, unless
         ``take_held``: the caller knows no other sender is alive (SQLite's run lock).
@@ -217,7 +217,7 @@ class OutboxStore:
         if not take_held:
             due = due.where(or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
         due = (
-            due.order_by(DeliveryRow.next_attempt_at, DeliveryRow.created_at)
+            due.order_by(DeliveryRow.created_at, DeliveryRow.id)  # a rule's changes in order
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
