@@ -1,8 +1,9 @@
 """What the outbox costs a check pass: queuing with the version, and sending a round.
 
 Times ``Store.record_check`` storing a new version (one transaction) on SQLite with no
-``[[notify]]`` rules, with three that match none, and with three that all match it (one a message per change, one a
-digest, one rate-limited): the difference is what queuing adds to each new version. The
+``[[notify]]`` rules, with three that match none, and with three that all match it (one
+a message per change, one a digest, one rate-limited): the difference is what queuing
+adds to each new version. The
 card is a fixed one, so the classifier's cost (bench/card_store.py) stays out of it.
 Then times sending the queued deliveries of one rule to a webhook on
 :class:`httpx.MockTransport` (rendering the change from the store, the POST, recording
