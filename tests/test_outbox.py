@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from redline import Redline
 from redline.config import Config, config_from_dict
 from redline.demo import FIRST_EDITION, Story, render_page
 from redline.model import DeliveryStatus
+from redline.service import run_service
 from redline.store.outbox import OutboxStore
 from redline.store.tables import DeliveryChangeRow, DeliveryRow, VersionRow
 from redlines import RedlineFactory
@@ -361,3 +363,26 @@ def queue_three_more(redline: Redline, site: LocalSite, clock: Clock) -> None:
         site.page("/bridge", render_page(story, FIRST_EDITION, newsroom_edits + number + 1))
         clock.advance(minutes=1)
         redline.check(all_active=True)
+
+
+def test_the_service_sends_a_delivery_as_it_falls_due_between_its_checks(
+    make_redline: RedlineFactory, site: LocalSite, clock: Clock, receiver: Receiver
+) -> None:
+    # APScheduler runs on the wall clock: the test's starts an hour before it, so the
+    # service's first check pass is due ten minutes after the wall clock's now, after the
+    # test; what sends the digest is the sending job alone
+    clock.now = datetime.now(UTC) - timedelta(hours=1)
+    redline = make_redline(config({"name": "bot", "webhook": receiver.url, "digest": "1h"}))
+    Newsroom(redline, site, clock).edit()
+    clock.advance(hours=1)  # the digest's hour is over while the service runs
+    stop = threading.Event()
+    service = threading.Thread(target=run_service, args=(redline, stop), kwargs={"tick": 0.05})
+    service.start()
+    try:
+        deadline = time.monotonic() + 30  # a guard against a hang, not a measurement
+        while not receiver.received and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        stop.set()
+        service.join(timeout=30)
+    assert len(receiver.received) == 1 and redline.delivery_queue() == []
