@@ -43,7 +43,7 @@ from redline.store.outbox import OutboxStore
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 CARD = ChangeCard((ChangeKind.NUMBERS,), 0.6, "1 number changed.", (), SentenceCounts(edited=1),
                   0.02, (), None, "fixed")  # fmt: skip
-RULES = [
+RULES: list[dict[str, Any]] = [
     {"name": "each", "webhook": "https://hooks.example/each"},
     {"name": "hourly", "webhook": "https://hooks.example/hourly", "digest": "1h"},
     {"name": "limited", "webhook": "https://hooks.example/limited", "max_per_hour": 30},
