@@ -4,6 +4,7 @@ and the leases that keep two workers from sending one delivery at once."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -22,6 +23,7 @@ from redline import Redline
 from redline.config import Config, config_from_dict
 from redline.demo import FIRST_EDITION, Story, render_page
 from redline.model import DeliveryStatus
+from redline.outbox import ROUND_SIZE
 from redline.service import run_service
 from redline.store.outbox import OutboxStore
 from redline.store.tables import DeliveryChangeRow, DeliveryRow, VersionRow
@@ -185,6 +187,32 @@ def test_a_receiver_failing_in_a_round_leaves_the_rules_later_deliveries_untried
     assert (done.sent, done.retrying) == (0, 1)
     attempts = [record.attempts for record in redline.delivery_queue()]
     assert attempts == [2, 1, 1]  # the oldest tried again; the others wait their turn
+
+
+def test_a_backlog_for_a_receiver_down_holds_up_no_other_rule(
+    make_redline: RedlineFactory, site: LocalSite, clock: Clock, receiver: Receiver
+) -> None:
+    down = f"http://127.0.0.1:{free_port()}/hook"
+    rules = config(
+        {"name": "down", "webhook": down},
+        {"name": "up", "webhook": receiver.url, "kinds": ["headline"]},
+    )
+    redline = make_redline(rules)
+    newsroom = Newsroom(redline, site, clock)
+    redline.config = dataclasses.replace(rules, notify=())  # checks queue, and send nothing
+    for _ in range(ROUND_SIZE + 5):  # more than a round of the down rule's, queued first
+        newsroom.edit(minutes=1)
+    renamed = Story(BRIDGE.slug, "Bridge approved at last", BRIDGE.byline, BRIDGE.paragraphs)
+    site.page("/bridge", render_page(renamed, FIRST_EDITION, 99))
+    clock.advance(minutes=1)
+    redline.check(all_active=True)
+    redline.config = rules
+    done = redline.deliver()
+    assert (done.sent, done.retrying) == (1, 1)  # the down rule tried once, then left alone
+    (payload,) = [json.loads(received.body) for received in receiver.received]
+    assert payload["version"] == ROUND_SIZE + 6 and "headline" in payload["change"]["kinds"]
+    attempts = Counter(record.attempts for record in redline.delivery_queue())
+    assert attempts == Counter({0: ROUND_SIZE + 5, 1: 1})
 
 
 def test_a_digest_folds_a_periods_changes_and_then_opens_a_new_one(

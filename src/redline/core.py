@@ -402,13 +402,14 @@ class Redline:
         is that of a process that died, and is sent at once.
         """
         with run_lock(self.store.engine):
-            return self._send_outbox(everything=False)
+            return self._send_outbox()
 
     def retry_deliveries(self) -> DeliveryRound:
         """Try every pending and given-up notification now, whatever its back-off."""
         with run_lock(self.store.engine):
-            self._outbox.retry_failed(self._clock())
-            return self._send_outbox(everything=True)
+            if self._outbox.make_due(self._clock()) == 0:
+                return DeliveryRound()
+            return self._send_outbox(with_no_rules=True)
 
     def delivery_queue(self) -> list[DeliveryRecord]:
         """The notifications pending (to send, or to retry) and given up, oldest first."""
@@ -442,18 +443,18 @@ class Redline:
     def _send_after_pass(self) -> DeliveryRound:
         """Send what is due after a check pass; a failure is logged, never raised."""
         try:
-            return self._send_outbox(everything=False)
+            return self._send_outbox()
         except Exception as exc:  # the database, or a bug: the pass is done and recorded
             log.error("sending notifications failed: %s: %s", type(exc).__name__, exc)
             log.debug("sending notifications failed", exc_info=exc)
             return DeliveryRound()
 
-    def _send_outbox(self, *, everything: bool) -> DeliveryRound:
-        """Send the outbox (the caller holds the run lock); with no rules and not
-        ``everything``, nothing: apprise is not even imported."""
-        if not self.config.notify and not everything:
+    def _send_outbox(self, *, with_no_rules: bool = False) -> DeliveryRound:
+        """Send the outbox (the caller holds the run lock). With no rules, nothing unless
+        ``with_no_rules`` (deliveries of rules gone are given up): apprise is not imported."""
+        if not self.config.notify and not with_no_rules:
             return DeliveryRound()
-        return asyncio.run(self._new_outbox().send(everything=everything))
+        return asyncio.run(self._new_outbox().send())
 
     def _new_outbox(self) -> Outbox:
         from .outbox import Outbox

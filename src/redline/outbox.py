@@ -89,27 +89,27 @@ class Outbox:
         self._resolver, self._transport = resolver, transport
         self._rules = {rule.name: rule for rule in config.notify}
 
-    async def send(self, *, everything: bool = False) -> DeliveryRound:
-        """Send the due deliveries, round after round until none is left (``everything``:
-        every pending one, whatever its back-off, each tried once)."""
-        done, tried = DeliveryRound(), set[str]()
-        while True:
-            leased = self._store.lease_due(
-                self._worker,
-                self._clock(),
-                self._lease(),
-                limit=ROUND_SIZE,
-                everything=everything,
-                take_held=self._take_held,
-            )
-            fresh = [record for record in leased if record.id not in tried]
-            self._store.release(
-                [record.id for record in leased if record.id in tried], self._worker
-            )
-            if not fresh:
-                return done
-            tried.update(record.id for record in fresh)
-            done += await self._send_round(fresh)
+    async def send(self) -> DeliveryRound:
+        """Send the due deliveries, round after round until none is left.
+
+        A rule whose delivery failed for a while (its receiver is down) sends no more
+        until the next call: its other deliveries wait, untried, and the rounds go on
+        with the other rules', so no rule's backlog holds up another's.
+        """
+        done, failing = DeliveryRound(), set[str]()
+        while leased := self._store.lease_due(
+            self._worker,
+            self._clock(),
+            self._lease(),
+            limit=ROUND_SIZE,
+            take_held=self._take_held,
+            skip_rules=failing,
+        ):
+            for name, result in (await self._send_round(leased)).items():
+                done += result
+                if result.retrying:
+                    failing.add(name)
+        return done
 
     async def send_test(self, rule: Rule) -> None:
         """Send ``rule`` a sample change now, past the outbox.
@@ -128,17 +128,15 @@ class Outbox:
     def _lease(self) -> timedelta:
         return timedelta(seconds=self._config.delivery.timeout * ROUND_SIZE) + _LEASE_MARGIN
 
-    async def _send_round(self, leased: Sequence[DeliveryRecord]) -> DeliveryRound:
+    async def _send_round(self, leased: Sequence[DeliveryRecord]) -> dict[str, DeliveryRound]:
+        """Send each rule's deliveries, the rules side by side; what each rule's came to."""
         by_rule: dict[str, list[DeliveryRecord]] = defaultdict(list)
         for record in leased:
             by_rule[record.rule].append(record)
         rounds = await asyncio.gather(
             *(self._send_rule(name, records) for name, records in by_rule.items())
         )
-        total = DeliveryRound()
-        for done in rounds:
-            total += done
-        return total
+        return dict(zip(by_rule, rounds, strict=True))
 
     async def _send_rule(self, name: str, records: Sequence[DeliveryRecord]) -> DeliveryRound:
         """Send one rule's deliveries in order, until one fails for a while."""

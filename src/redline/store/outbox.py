@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -202,22 +202,24 @@ class OutboxStore:
         lease: timedelta,
         *,
         limit: int,
-        everything: bool = False,
         take_held: bool = False,
+        skip_rules: Collection[str] = (),
     ) -> list[DeliveryRecord]:
-        """Lease the pending deliveries due by ``now`` (all pending with ``everything``,
-        whatever their back-off) for ``worker``, oldest first: changes go out in order.
+        """Lease the pending deliveries due by ``now`` for ``worker``, oldest first (a
+        rule's changes go out in order), but those of ``skip_rules``.
 
         A lease held by another worker is skipped until it runs out, unless
         ``take_held``: the caller knows no other sender is alive (SQLite's run lock).
         """
-        due = select(DeliveryRow.id).where(DeliveryRow.status == _PENDING)
-        if not everything:
-            due = due.where(DeliveryRow.next_attempt_at <= now)
+        due = select(DeliveryRow.id).where(
+            DeliveryRow.status == _PENDING, DeliveryRow.next_attempt_at <= now
+        )
+        if skip_rules:
+            due = due.where(DeliveryRow.rule.not_in(skip_rules))
         if not take_held:
             due = due.where(or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
         due = (
-            due.order_by(DeliveryRow.created_at, DeliveryRow.id)  # a rule's changes in order
+            due.order_by(DeliveryRow.created_at, DeliveryRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
@@ -231,9 +233,7 @@ class OutboxStore:
         with self._sessions.begin() as session:
             leased = list(session.scalars(take))
         records = self.deliveries(leased)
-        return sorted(
-            records, key=lambda record: (record.next_attempt_at or now, record.created_at)
-        )
+        return sorted(records, key=lambda record: (record.created_at, record.id))
 
     def deliveries(self, ids: Sequence[str]) -> list[DeliveryRecord]:
         with self._sessions() as session:
@@ -310,16 +310,18 @@ class OutboxStore:
             if row is not None:
                 session.delete(row)
 
-    def retry_failed(self, now: datetime) -> int:
-        """Make every given-up delivery pending again, due now; how many there were."""
+    def make_due(self, now: datetime) -> int:
+        """Make every pending and given-up delivery pending and due at ``now``, whatever its
+        back-off or digest period; how many there are."""
+        waiting = DeliveryRow.status.in_([_PENDING, DeliveryStatus.FAILED.value])
         with self._sessions.begin() as session:
-            retried = session.scalars(
+            due = session.scalars(
                 update(DeliveryRow)
-                .where(DeliveryRow.status == DeliveryStatus.FAILED.value)
+                .where(waiting)
                 .values(status=_PENDING, next_attempt_at=now)
                 .returning(DeliveryRow.id)
             )
-            return len(list(retried))
+            return len(list(due))
 
     def queue(self) -> list[DeliveryRecord]:
         """The pending and failed deliveries, oldest first."""
