@@ -38,7 +38,7 @@ from redline.model import (
 )
 from redline.outbox import Outbox, matcher
 from redline.store import Store
-from redline.store.outbox import OutboxStore
+from redline.store.deliveries import OutboxStore
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 CARD = ChangeCard((ChangeKind.NUMBERS,), 0.6, "1 number changed.", (), SentenceCounts(edited=1),

@@ -25,7 +25,7 @@ from redline.demo import FIRST_EDITION, Story, render_page
 from redline.model import DeliveryStatus
 from redline.outbox import ROUND_SIZE
 from redline.service import run_service
-from redline.store.outbox import OutboxStore
+from redline.store.deliveries import OutboxStore
 from redline.store.tables import DeliveryChangeRow, DeliveryRow, VersionRow
 from redlines import RedlineFactory
 from smtpserver import free_port

@@ -58,8 +58,8 @@ from .model import (
 from .reextract import ReextractResult, extract_captures, store_reextraction
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
+from .store.deliveries import OutboxStore
 from .store.health import DeliveryHealth
-from .store.outbox import OutboxStore
 from .store.queries import Archive, Change, ChangeFilter
 from .store.tables import MAX_ID
 from .urls import canonical_url

@@ -36,7 +36,8 @@ from .fetch import Resolver
 from .model import ChangeKind, Clock, DeliveryRecord, DeliveryRound, DeliveryStatus, RuleInfo
 from .notify import ChangeEvent, Delivery, Rule, Sender, change_event, make_sender, sample_event
 from .notify._payload import new_delivery_id
-from .store.outbox import DeliveryContent, Matcher, OutboxStore, StoredChange
+from .store.deliveries import DeliveryContent, OutboxStore
+from .store.outbox import Matcher, StoredChange
 
 __all__ = ["Outbox", "matcher", "rule_info"]
 
