@@ -17,17 +17,19 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from click.testing import CliRunner, Result
 
 from clirun import LOOPBACK_CONFIG, Run, cli_runner
 from handclock import Clock
 from localsite import LocalSite
-from redline import Redline
+from redline import Redline, shapes
 from redline.cli import cli
 from redline.cli._base import Opener
 from redline.config import load_config
 from redline.demo import FIRST_EDITION, Story, render_page
+from redline.shapes import Shape
 from smtpserver import SMTPServer, free_port, smtp_server
 from webhookreceiver import Receiver, webhook_receiver
 
@@ -97,10 +99,19 @@ def text_of(message: EmailMessage) -> str:
     return content.replace("\r\n", "\n")
 
 
+def as_shaped(shape: Shape[Any], document: Any) -> Any:
+    """``document`` (a JSON object, or a list of them), checked against ``shape``'s schema."""
+    schema = {"$ref": shape.ref()["$ref"], "components": {"schemas": shapes.schemas([shape])}}
+    validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+    for item in document if isinstance(document, list) else [document]:
+        assert [error.message for error in validator.iter_errors(item)] == []
+    return document
+
+
 def queued(run: Run) -> list[dict[str, Any]]:
     shown = run("notify", "queue", "--json")
     assert shown.exit_code == 0, shown.output
-    listed: list[dict[str, Any]] = json.loads(shown.stdout)
+    listed: list[dict[str, Any]] = as_shaped(shapes.DELIVERY, json.loads(shown.stdout))
     return listed
 
 
@@ -135,8 +146,8 @@ def test_the_check_says_what_it_sent(
     run = cli_runner(tmp_path, database_url, settings(webhook_rule(receiver)))
     url = track(run, site, BRIDGE)
     site.page("/news/bridge", render_page(PRICIER, FIRST_EDITION, 2))
-    said = run("check", url, "--json")
-    assert json.loads(said.stdout)["notifications"] == {"sent": 1, "retrying": 0, "given_up": 0}
+    said = as_shaped(shapes.CHECK_REPORT, json.loads(run("check", url, "--json").stdout))
+    assert said["notifications"] == {"sent": 1, "retrying": 0, "given_up": 0}
     site.page("/news/bridge", render_page(DEARER, FIRST_EDITION, 3))
     assert "notifications: 1 sent" in run("check", url).stdout
 
@@ -153,7 +164,7 @@ def test_each_rules_filters_hold(
     ]
     run = cli_runner(tmp_path, database_url, settings(*rules))
     track(run, site, BRIDGE, TYPO, PRICIER, RENAMED)
-    listed = json.loads(run("notify", "list", "--json").stdout)
+    listed = as_shaped(shapes.RULE_INFO, json.loads(run("notify", "list", "--json").stdout))
     by_rule = {rule["name"]: rule for rule in listed}
     assert list(by_rule) == ["significant", "headlines", "herald", "everything", "newcomers"]
     versions = sorted((payload["event"], payload["version"]) for payload in payloads(receiver))
@@ -270,7 +281,7 @@ def test_a_delivery_given_up_raises_an_alarm_until_retried(
     shown = run("status")
     assert "ALARM notifications: 1 notification(s) given up (rule 'bot': " in shown.stdout
     assert "redline notify retry" in shown.stdout
-    report = json.loads(run("status", "--json").stdout)
+    report = as_shaped(shapes.STATUS_REPORT, json.loads(run("status", "--json").stdout))
     assert report["notifications"]["failed"] == 1 and report["notifications"]["alarms"]
     assert report["sources"][0]["source"] == "gazette"
     with webhook_receiver(port) as back:
