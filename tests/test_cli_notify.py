@@ -371,3 +371,37 @@ def test_a_check_killed_while_sending_leaves_the_delivery_to_the_next_run(
         version["number"] for version in json.loads(run("show", "1", "--json").stdout)["versions"]
     ] == [0, 1]  # noqa: E501
     assert queued(run) == []
+
+
+@pytest.mark.postgres
+def test_two_postgres_workers_retrying_at_once_send_each_delivery_once(
+    tmp_path: Path, database_url: str, site: LocalSite
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("on SQLite the run lock lets one sender in at a time")
+    port = free_port()
+    config = tmp_path / "redline.toml"
+    config.write_text(settings(f'name = "bot"\nwebhook = "http://127.0.0.1:{port}/hook"'))
+    run = cli_runner(tmp_path, database_url, config.read_text())
+    paths = [f"/news/{number}" for number in range(8)]
+    for path in paths:
+        site.page(path, render_page(BRIDGE, FIRST_EDITION, 1))
+    assert run("add", *(site.url(path) for path in paths)).exit_code == 0
+    assert run("check").exit_code == 0
+    for path in paths:
+        site.page(path, render_page(PRICIER, FIRST_EDITION, 2))
+    assert "1 failed (to retry" in run("check", "--all").stdout  # the rest wait their turn
+    assert len(queued(run)) == 8
+    command = [sys.executable, "-m", "redline", "--db", database_url, "--config", str(config)]
+    with webhook_receiver(port) as back:
+        back.delay = 0.2  # slow enough that the two workers overlap
+        retry = [*command, "notify", "retry"]
+        workers = [
+            subprocess.Popen(retry, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [worker.communicate(timeout=120) for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0], outputs
+    ids = [payload["id"] for payload in payloads(back)]
+    assert len(ids) == 8 and len(set(ids)) == 8
+    assert queued(run) == []
