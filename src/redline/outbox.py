@@ -192,8 +192,10 @@ class Outbox:
         status = self._store.record_failure(
             record.id, self._worker, error=error, kind=kind.value, retry_at=retry_at
         )
-        given_up = status is DeliveryStatus.FAILED
-        log.warning("%s%s", error, " (given up)" if given_up else " (will retry)")
+        if status is DeliveryStatus.FAILED:  # a person should look: said off the service too
+            log.warning("%s (given up)", error)
+        else:
+            log.info("%s (will retry)", error)
         return status
 
     def _event(self, content: DeliveryContent) -> ChangeEvent:
