@@ -204,6 +204,9 @@ def test_a_digest_rule_sends_one_message_for_several_changes(
         ("desk", True, "pending"),
     ]
     assert waiting[0]["changes"] == [{"article_id": 1, "version": n} for n in (1, 2, 3)]
+    assert (
+        "  tells of: a digest every 1h\n  last delivery: pending " in run("notify", "list").stdout
+    )
     sent = run("notify", "retry")  # sends now what would go at the end of the hour
     assert sent.stdout == "notifications: 2 sent\n"
     (message,) = smtp.mailbox.messages

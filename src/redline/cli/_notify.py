@@ -66,7 +66,7 @@ def list_rules(redline: Redline, as_json: bool) -> None:
             f"sources {', '.join(rule.sources)}" if rule.sources is not None else "",
             f"kinds {', '.join(rule.kinds)}" if rule.kinds is not None else "",
             f"significance ≥ {rule.min_significance:g}" if rule.min_significance else "",
-            f"digest every {rule.digest_seconds:g} s" if rule.digest_seconds else "",
+            f"a digest every {_period(rule.digest_seconds)}" if rule.digest_seconds else "",
             f"at most {rule.max_per_hour} an hour" if rule.max_per_hour else "",
         ]
         click.echo(f"  tells of: {'; '.join(part for part in only if part) or 'every change'}")
@@ -145,6 +145,14 @@ def _last(record: DeliveryRecord | None) -> str:
     failed = record.last_error and record.status is not DeliveryStatus.SENT
     error = f": {record.last_error}" if failed else ""
     return f"{record.status.value} {format_time(when)}{error}"
+
+
+def _period(seconds: float) -> str:
+    """``seconds`` as the config spells a period: ``1h``, ``30m``, ``90s``."""
+    for unit, length in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % length == 0:
+            return f"{seconds / length:g}{unit}"
+    return f"{seconds:g}s"
 
 
 def _say_links(redline: Redline) -> None:
