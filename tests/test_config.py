@@ -17,6 +17,7 @@ from redline.config import (
     parse_duration,
 )
 from redline.errors import ConfigError
+from redline.notify._rules import _RULE_KEYS
 
 EXAMPLE = Path(__file__).parents[1] / "config.example.toml"
 
@@ -61,6 +62,10 @@ def test_the_example_file_documents_every_section_and_setting() -> None:
             assert "[database]" in text and "# url = " in text
         elif section.name == "sites":
             assert "[[sites]]" in text
+        elif section.name == "notify":
+            assert "[[notify]]" in text
+            for key in _RULE_KEYS:
+                assert re.search(rf"^(# )?{key} = ", text, re.MULTILINE), key
         else:
             assert f"[{section.name}]" in text
             for setting in dataclasses.fields(getattr(Config(), section.name)):

@@ -22,7 +22,12 @@ from redline.model import (
     CheckRecord,
     CheckResult,
     CheckSummary,
+    DeliveryRecord,
+    DeliveryRound,
+    DeliveryStatus,
     NumberChange,
+    QueuedChange,
+    RuleInfo,
     SentenceCounts,
     Source,
     Version,
@@ -31,6 +36,7 @@ from redline.reextract import ReextractResult
 from redline.shapes import Field, Shape
 from redline.sources import PollOutcome, PollResult
 from redline.store import SourceHealth
+from redline.store.health import DeliveryHealth
 from redline.store.queries import Change, VersionInfo
 
 T = datetime(2026, 11, 1, 9, 30, 15, 250, tzinfo=UTC)
@@ -66,6 +72,13 @@ CARD = ChangeCard(
 )
 NEW_INFO = VersionInfo(2, 1, T, "New", "h1", CARD)
 OLD_INFO = VersionInfo(2, 0, T, "Old", "h0")
+SENT = DeliveryRecord(
+    "9b2c", "desk", DeliveryStatus.SENT, False, (QueuedChange(2, 1),), 1, None, None, T, None, T
+)
+GIVEN_UP = DeliveryRecord(
+    "7f1e", "bot", DeliveryStatus.FAILED, True, (QueuedChange(2, 1), QueuedChange(3, 4)), 10,
+    "notify rule 'bot': the webhook answered 503", "delivery_status", T, None, None,
+)  # fmt: skip
 EXTRACTED = ExtractedArticle("Headline", None, "2026-11-01", ("One.",), "generic", "x1")
 
 SAMPLES: list[tuple[Shape[Any], object]] = [
@@ -79,6 +92,26 @@ SAMPLES: list[tuple[Shape[Any], object]] = [
     (shapes.VERSION, NEW),
     (shapes.DIFF, shapes.VersionDiff(diff_versions(OLD, NEW), 0, 1)),
     (shapes.CHECK_REPORT, shapes.CheckReport(CheckSummary(RESULTS), POLLED)),
+    (shapes.CHECK_REPORT, shapes.CheckReport(CheckSummary(RESULTS, DeliveryRound(2, 1)), ())),
+    (shapes.DELIVERY, SENT),
+    (shapes.DELIVERY, GIVEN_UP),
+    (
+        shapes.RULE_INFO,
+        RuleInfo("bot", ("https://hooks.example/…",), None, None, 0.0, None, None, None),
+    ),
+    (
+        shapes.RULE_INFO,
+        RuleInfo(
+            "desk", ("mailto://u:****@x",), ("g",), (ChangeKind.NUMBERS,), 0.3, 3600.0, 5, SENT
+        ),
+    ),  # fmt: skip
+    (
+        shapes.STATUS_REPORT,
+        shapes.StatusReport(
+            (SourceHealth("g"),), DeliveryHealth(3, 1, 1, (("bot", GIVEN_UP.last_error),))
+        ),
+    ),
+    (shapes.STATUS_REPORT, shapes.StatusReport((), DeliveryHealth())),
     (shapes.SOURCE_HEALTH, SourceHealth(None)),
     (shapes.SOURCE_HEALTH, SourceHealth("gazette", 4, 3, 1, 10, 2, 5, 5, 1, (2,))),
     (

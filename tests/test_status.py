@@ -72,19 +72,28 @@ def test_status_json_from_the_cli(tmp_path: Path) -> None:
     CliRunner().invoke(cli, ["--db", db, "add", "https://news.test/a", "--source", "news"])
     result = CliRunner().invoke(cli, ["--db", db, "status", "--json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == [
-        {
-            "source": "news",
-            "articles": 1,
-            "active": 1,
-            "stopped": 0,
-            "checks_24h": 0,
-            "new_versions_24h": 0,
-            "errors_24h": 0,
-            "error_rate_24h": 0.0,
+    assert json.loads(result.stdout) == {
+        "sources": [
+            {
+                "source": "news",
+                "articles": 1,
+                "active": 1,
+                "stopped": 0,
+                "checks_24h": 0,
+                "new_versions_24h": 0,
+                "errors_24h": 0,
+                "error_rate_24h": 0.0,
+                "alarms": [],
+            }
+        ],
+        "notifications": {
+            "pending": 0,
+            "retrying": 0,
+            "failed": 0,
+            "failed_rules": [],
             "alarms": [],
-        }
-    ]
+        },
+    }
 
 
 def failed_checks(database_url: str, failures: list[tuple[str, ErrorKind]]) -> SourceHealth:

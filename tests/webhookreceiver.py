@@ -46,9 +46,10 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def webhook_receiver() -> Iterator[Receiver]:
+def webhook_receiver(port: int = 0) -> Iterator[Receiver]:
+    """A receiver on ``port`` (0: any free one): a given port brings one that was down up."""
     receiver = Receiver()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(receiver))
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -39,7 +39,18 @@ from .errors import (
     WorkerCrashedError,
 )
 from .extract import ExtractedArticle, extract_article
-from .model import Article, ArticleStatus, Capture, CheckOutcome, CheckResult, CheckSummary, Version
+from .model import (
+    Article,
+    ArticleStatus,
+    Capture,
+    CheckOutcome,
+    CheckResult,
+    CheckSummary,
+    DeliveryRecord,
+    DeliveryRound,
+    DeliveryStatus,
+    Version,
+)
 
 __all__ = [
     "AlreadyRunningError",
@@ -57,7 +68,10 @@ __all__ = [
     "ContentTypeError",
     "DeliveryConnectError",
     "DeliveryError",
+    "DeliveryRecord",
     "DeliveryRefusedError",
+    "DeliveryRound",
+    "DeliveryStatus",
     "DeliveryStatusError",
     "DeliveryTimeoutError",
     "DiffOp",

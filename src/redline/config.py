@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import soupsieve
@@ -26,8 +26,12 @@ import soupsieve
 from ._version import __version__
 from .errors import ConfigError
 
+if TYPE_CHECKING:
+    from .notify import Rule
+
 __all__ = [
     "Config",
+    "DeliverySettings",
     "FetchConfig",
     "MAX_DURATION",
     "ScheduleConfig",
@@ -151,6 +155,24 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class DeliverySettings:
+    """How notifications are retried (``[delivery]``), for every ``[[notify]]`` rule."""
+
+    max_attempts: int = 10
+    """After this many failed attempts a delivery is given up, and ``status`` raises an alarm."""
+    backoff: timedelta = timedelta(minutes=1)
+    """The wait after the first failure; it doubles with each further one."""
+    max_backoff: timedelta = timedelta(hours=6)
+    timeout: float = 30.0
+    """Seconds one attempt may take, connecting and sending together."""
+
+    def retry_delay(self, failures: int) -> timedelta:
+        """How long to wait before the next attempt, after ``failures`` failed ones (≥ 1)."""
+        doublings = min(max(failures - 1, 0), 40)  # 2**40 minutes is past any max_backoff
+        return min(self.backoff * (1 << doublings), self.max_backoff)
+
+
+@dataclass(frozen=True)
 class Config:
     """All of redline's settings."""
 
@@ -160,6 +182,9 @@ class Config:
     versions: VersionPolicy = field(default_factory=VersionPolicy)
     sites: tuple[SiteRule, ...] = ()
     web: WebConfig = field(default_factory=WebConfig)
+    notify: tuple[Rule, ...] = ()
+    """The ``[[notify]]`` rules: who hears of which changes (see :mod:`redline.notify`)."""
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -177,7 +202,8 @@ def load_config(path: str | Path | None) -> Config:
 
 def config_from_dict(data: Mapping[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key and type."""
-    _reject_unknown(data, {"database", "fetch", "schedule", "versions", "sites", "web"}, "config")
+    sections = {"database", "fetch", "schedule", "versions", "sites", "web", "notify", "delivery"}
+    _reject_unknown(data, sections, "config")
     database = data.get("database", {})
     _reject_unknown(database, {"url"}, "[database]")
     sites = data.get("sites", [])
@@ -190,7 +216,25 @@ def config_from_dict(data: Mapping[str, Any]) -> Config:
         versions=_version_policy(data.get("versions", {})),
         sites=tuple(_site_rule(site) for site in sites),
         web=_web_config(data.get("web", {})),
+        **_notify_config(data),
     )
+
+
+def _notify_config(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``[[notify]]`` and ``[delivery]``, if set.
+
+    Read by redline.notify, imported only for a config that has them: apprise, which
+    checks the rules' URLs, takes a tenth of a second to import, and every command
+    reads the config.
+    """
+    if "notify" not in data and "delivery" not in data:
+        return {}
+    from .notify import parse_delivery, parse_rules
+
+    return {
+        "notify": parse_rules(data.get("notify", [])),
+        "delivery": parse_delivery(data.get("delivery", {})),
+    }
 
 
 def _fetch_config(table: Mapping[str, Any]) -> FetchConfig:

@@ -11,6 +11,7 @@ source, so tests need no network and never sleep.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random as random_module
 import socket
@@ -21,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, TypedDict, Unpack
+from typing import TYPE_CHECKING, BinaryIO, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import httpx
@@ -43,9 +44,12 @@ from .model import (
     CheckResult,
     CheckSummary,
     Clock,
+    DeliveryRecord,
+    DeliveryRound,
     ExtractedArticle,
     Monotonic,
     Outlook,
+    RuleInfo,
     Sleep,
     Source,
     Version,
@@ -54,13 +58,20 @@ from .model import (
 from .reextract import ReextractResult, extract_captures, store_reextraction
 from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
+from .store.deliveries import OutboxStore
+from .store.health import DeliveryHealth
 from .store.queries import Archive, Change, ChangeFilter
 from .store.tables import MAX_ID
 from .urls import canonical_url
 from .warc import write_warc
 from .workers import INLINE_EXTRACTIONS, ExtractionPool
 
+if TYPE_CHECKING:
+    from .outbox import Outbox
+
 __all__ = ["Redline", "World"]
+
+log = logging.getLogger("redline")
 
 _REEXTRACT_BATCH = 64
 """Articles whose archived pages are re-extracted together: enough to keep every core busy."""
@@ -117,6 +128,11 @@ class Redline:
         self._sources = SourceStore(store.engine)
         self._archive = ArchiveStore(store.engine)
         self._queries = Archive(store.engine)
+        self._outbox = OutboxStore(store.engine)
+        if self.config.notify:  # redline.outbox imports apprise: only for a config with rules
+            from .outbox import matcher
+
+            self.store.match = matcher(self.config.notify)
         # kept across passes: a service asks a site once a day
         self._robots = RobotsMemory(clock=monotonic)
         self._extraction = ExtractionPool()
@@ -299,6 +315,9 @@ class Redline:
         raises :class:`AlreadyRunningError` instead. A failed fetch or
         extraction is recorded as an ``error`` outcome and retried later; it
         never stops the pass. Setting ``stop`` ends the pass early and cleanly.
+
+        After the pass, the notifications due are sent (see :meth:`deliver`); a
+        failure sending them is recorded for a retry and never raised.
         """
         with run_lock(self.store.engine):
             try:
@@ -309,7 +328,9 @@ class Redline:
                     results = self._check_due(limit, on_start, on_result, stop)
             finally:
                 self.store.release_claims(self._worker)
-        return CheckSummary(tuple(results))
+            stopping = stop is not None and stop.is_set()
+            notifications = DeliveryRound() if stopping else self._send_after_pass()
+        return CheckSummary(tuple(results), notifications)
 
     def _named_or_active(self, refs: Sequence[str | int], limit: int | None) -> list[int]:
         if refs:
@@ -370,6 +391,83 @@ class Redline:
                 on_result,
             )
             return await check_pass.run(articles, stop)
+
+    # Notifications
+
+    def deliver(self) -> DeliveryRound:
+        """Send the notifications due now; ``redline run`` does every few seconds.
+
+        On a SQLite file this takes the run lock (AlreadyRunningError while a pass
+        holds it: the pass sends when it ends), so a delivery another process leased
+        is that of a process that died, and is sent at once.
+        """
+        with run_lock(self.store.engine):
+            return self._send_outbox()
+
+    def retry_deliveries(self) -> DeliveryRound:
+        """Try every pending and given-up notification now, whatever its back-off."""
+        with run_lock(self.store.engine):
+            if self._outbox.make_due(self._clock()) == 0:
+                return DeliveryRound()
+            return self._send_outbox(with_no_rules=True)
+
+    def delivery_queue(self) -> list[DeliveryRecord]:
+        """The notifications pending (to send, or to retry) and given up, oldest first."""
+        return self._outbox.queue()
+
+    def delivery_health(self) -> DeliveryHealth:
+        """How many notifications are pending, retrying and given up: ``status``'s alarm."""
+        return self._outbox.health()
+
+    def notify_rules(self) -> list[RuleInfo]:
+        """The ``[[notify]]`` rules, secrets masked, each with its latest delivery."""
+        from .outbox import rule_info
+
+        rules = self.config.notify
+        last = self._outbox.last_deliveries([rule.name for rule in rules])
+        return [rule_info(rule, last.get(rule.name)) for rule in rules]
+
+    def notify_test(self, name: str) -> None:
+        """Send the rule ``name`` a sample change now, past the outbox.
+
+        Raises:
+            NotFoundError: no rule has that name.
+            DeliveryError: it was not delivered (why, in its message and kind).
+        """
+        rule = next((rule for rule in self.config.notify if rule.name == name), None)
+        if rule is None:
+            names = ", ".join(repr(rule.name) for rule in self.config.notify) or "none"
+            raise NotFoundError(f"no [[notify]] rule named {name!r} (the config has: {names})")
+        asyncio.run(self._new_outbox().send_test(rule))
+
+    def _send_after_pass(self) -> DeliveryRound:
+        """Send what is due after a check pass; a failure is logged, never raised."""
+        try:
+            return self._send_outbox()
+        except Exception as exc:  # the database, or a bug: the pass is done and recorded
+            log.error("sending notifications failed: %s: %s", type(exc).__name__, exc)
+            log.debug("sending notifications failed", exc_info=exc)
+            return DeliveryRound()
+
+    def _send_outbox(self, *, with_no_rules: bool = False) -> DeliveryRound:
+        """Send the outbox (the caller holds the run lock). With no rules, nothing unless
+        ``with_no_rules`` (deliveries of rules gone are given up): apprise is not imported."""
+        if not self.config.notify and not with_no_rules:
+            return DeliveryRound()
+        return asyncio.run(self._new_outbox().send())
+
+    def _new_outbox(self) -> Outbox:
+        from .outbox import Outbox
+
+        return Outbox(
+            self._outbox,
+            self.config,
+            worker=self._worker,
+            clock=self._clock,
+            take_held=self.store.engine.dialect.name == "sqlite",
+            resolver=self._resolver,
+            transport=self._transport,
+        )
 
     def outlook(self) -> Outlook:
         """How many articles are tracked and when the next check is due."""

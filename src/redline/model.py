@@ -22,12 +22,17 @@ __all__ = [
     "ChangeCard",
     "ChangeKind",
     "Clock",
+    "DeliveryRecord",
+    "DeliveryRound",
+    "DeliveryStatus",
     "ExtractedArticle",
     "Monotonic",
     "NextCheck",
     "NumberChange",
     "Observation",
     "Outlook",
+    "QueuedChange",
+    "RuleInfo",
     "Sleep",
     "SentenceCounts",
     "Source",
@@ -163,10 +168,27 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class DeliveryRound:
+    """What one round of sending the outbox did."""
+
+    sent: int = 0
+    retrying: int = 0
+    """Failed this time, to be tried again after a back-off."""
+    given_up: int = 0
+
+    def __add__(self, other: DeliveryRound) -> DeliveryRound:
+        return DeliveryRound(
+            self.sent + other.sent, self.retrying + other.retrying, self.given_up + other.given_up
+        )
+
+
+@dataclass(frozen=True)
 class CheckSummary:
     """The outcome of one check pass."""
 
     results: tuple[CheckResult, ...]
+    notifications: DeliveryRound = DeliveryRound()
+    """What sending the outbox after the pass did."""
 
     def count(self, outcome: CheckOutcome) -> int:
         return sum(1 for result in self.results if result.outcome is outcome)
@@ -363,3 +385,56 @@ class ChangeCard:
     """The number of the earlier version whose text this one returns to, if it does."""
     classifier_version: str
     """What computed the card: cards of another version are recomputed by ``reclassify``."""
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Where a notification in the outbox stands."""
+
+    PENDING = "pending"
+    """Waiting: to be sent, or after a failed attempt to be tried again."""
+    SENT = "sent"
+    FAILED = "failed"
+    """Given up, after ``[delivery] max_attempts`` (or a failure trying again cannot mend)."""
+
+
+@dataclass(frozen=True)
+class QueuedChange:
+    """A change a notification tells of: an article's version."""
+
+    article_id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One notification in the outbox: a rule's message about one change, or a digest."""
+
+    id: str
+    """The delivery id, the same on every attempt: the webhook's ``id``."""
+    rule: str
+    status: DeliveryStatus
+    digest: bool
+    """Whether it folds the changes of a period (a digest, or ``max_per_hour``'s overflow)."""
+    changes: tuple[QueuedChange, ...]
+    attempts: int
+    last_error: str | None
+    last_error_kind: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None
+    """When it is due (a digest: when its period ends); None once sent or given up."""
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A ``[[notify]]`` rule as ``redline notify list`` shows it: no secret in sight."""
+
+    name: str
+    targets: tuple[str, ...]
+    """Where it sends: apprise URLs and webhooks with their passwords and tokens masked."""
+    sources: tuple[str, ...] | None
+    kinds: tuple[ChangeKind, ...] | None
+    min_significance: float
+    digest_seconds: float | None
+    max_per_hour: int | None
+    last_delivery: DeliveryRecord | None

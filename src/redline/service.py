@@ -2,8 +2,10 @@
 
 Every few seconds a tick polls the due sources and checks a batch of due
 articles, so the work flows continuously and a long backlog is taken a batch
-at a time. Startup spreads an overdue backlog over a window instead of firing
-it all at once. Setting the stop event (the CLI does on SIGTERM or SIGINT)
+at a time; each pass sends the notifications it queued, and a job of its own
+sends the others as they fall due (a retry's back-off, a digest's period).
+Startup spreads an overdue backlog over a window instead of firing it all at
+once. Setting the stop event (the CLI does on SIGTERM or SIGINT)
 ends the running pass cleanly — in-flight fetches are cancelled, nothing
 half-written — and the service returns.
 """
@@ -21,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from .core import Redline
 from .errors import AlreadyRunningError, RedlineError
+from .model import DeliveryRound
 
 __all__ = ["TICK_SECONDS", "run_service"]
 
@@ -52,6 +55,15 @@ def run_service(redline: Redline, stop: threading.Event, *, tick: float = TICK_S
         coalesce=True,
         misfire_grace_time=None,
     )
+    if redline.config.notify:
+        scheduler.add_job(
+            _deliver,
+            IntervalTrigger(seconds=tick, timezone=UTC),
+            args=(redline, stop),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
     scheduler.start()
     log.info("redline service started; checking every %gs", tick)
     try:
@@ -84,14 +96,34 @@ def _tick(redline: Redline, stop: threading.Event) -> None:
         summary = redline.check(limit=limit, stop=stop)
         if summary.results:
             log.info("checked %d articles", len(summary.results))
+        _log_notifications(summary.notifications)
+
+
+def _deliver(redline: Redline, stop: threading.Event) -> None:
+    """Send the notifications now due. While a pass holds SQLite's run lock this waits
+    for the next time: the pass sends when it ends."""
+    if stop.is_set():
+        return
+    with _logged_failure("sending notifications", busy=logging.DEBUG):
+        _log_notifications(redline.deliver())
+
+
+def _log_notifications(done: DeliveryRound) -> None:
+    if done.sent or done.retrying or done.given_up:
+        log.info(
+            "notifications: %d sent, %d to retry, %d given up",
+            done.sent,
+            done.retrying,
+            done.given_up,
+        )
 
 
 @contextlib.contextmanager
-def _logged_failure(what: str) -> Iterator[None]:
+def _logged_failure(what: str, *, busy: int = logging.INFO) -> Iterator[None]:
     try:
         yield
     except AlreadyRunningError as exc:
-        log.info("%s; waiting for it", exc)
+        log.log(busy, "%s; waiting for it", exc)
     except RedlineError as exc:
         log.error("%s failed: %s", what, exc)
     except Exception as exc:  # a bug must not stop the service: the next tick tries again

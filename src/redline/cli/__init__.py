@@ -4,8 +4,8 @@ Each command is a few lines that call the library and print; they find it
 through :func:`~._base.pass_redline`. The commands live by subject:
 ``_articles`` (tracking and showing), ``_changes`` (the archive's changes and
 their cards), ``_checking`` (checking and the service), ``_sources`` (feeds),
-``_archive`` (re-extraction and WARC) and ``_admin`` (the web archive, the
-database, the demo).
+``_archive`` (re-extraction and WARC), ``_notify`` (notifications) and
+``_admin`` (the web archive, the database, the demo).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ._articles import add, diff, extract, feed, list_articles, remove, resume, 
 from ._base import COLOR_CHOICES, Opener, RedlineGroup, choose_color
 from ._changes import changes, reclassify
 from ._checking import check, run, status
+from ._notify import notify
 from ._sources import source
 
 __all__ = ["cli", "main"]
@@ -71,6 +72,7 @@ for command in (add, remove, stop, list_articles, check, status, resume, show, d
     cli.add_command(command)
 for command in (extract, serve, db, run, demo, source, reextract, reclassify, export, changes):
     cli.add_command(command)
+cli.add_command(notify)
 
 
 def main() -> None:

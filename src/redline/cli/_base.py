@@ -20,6 +20,7 @@ from rich.console import Console
 
 from ..config import Config, load_config
 from ..errors import RedlineError
+from ..model import DeliveryRound
 from ..store.database import database_location, database_url
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ __all__ = [
     "console",
     "fail",
     "json_option",
+    "notifications_line",
     "pass_redline",
     "print_json",
     "say_created",
@@ -169,3 +171,15 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON o
 def print_json(data: object) -> None:
     """``data`` as indented JSON on stdout, non-ASCII characters as they are."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def notifications_line(done: DeliveryRound) -> str | None:
+    """What sending notifications did, in one line; None if there was nothing to send."""
+    if not (done.sent or done.retrying or done.given_up):
+        return None
+    line = f"notifications: {done.sent} sent"
+    if done.retrying:
+        line += f", {done.retrying} failed (to retry; see redline notify queue)"
+    if done.given_up:
+        line += f", {done.given_up} given up (see redline notify queue)"
+    return line

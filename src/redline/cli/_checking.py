@@ -15,8 +15,15 @@ from rich.table import Table
 from ..errors import AlreadyRunningError
 from ..model import CheckOutcome, CheckResult
 from ..report import describe_outlook
-from ..shapes import CHECK_REPORT, SOURCE_HEALTH, CheckReport
-from ._base import RedlineCommand, console, json_option, pass_redline, print_json
+from ..shapes import CHECK_REPORT, STATUS_REPORT, CheckReport, StatusReport
+from ._base import (
+    RedlineCommand,
+    console,
+    json_option,
+    notifications_line,
+    pass_redline,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from ..core import Redline
@@ -62,6 +69,8 @@ def check(redline: Redline, articles: tuple[str, ...], all_active: bool, as_json
         + (f", {counts['suspect']} held back as suspect" if counts["suspect"] else "")
         + ("" if summary.results else f"; {describe_outlook(outlook, redline.clock())}")
     )
+    if line := notifications_line(summary.notifications):
+        click.echo(line)
 
 
 class _CheckReport:
@@ -114,14 +123,17 @@ def _result_line(result: CheckResult) -> str:
 @json_option
 @pass_redline
 def status(redline: Redline, as_json: bool) -> None:
-    """Per source: articles, checks and new versions in 24 hours, errors, and alarms.
+    """Per source: articles, checks and new versions in 24 hours, errors, and alarms;
+    then the notifications waiting and given up.
 
     An alarm means a person should look: extraction failing (often a site
-    redesign), text that suddenly shrank, articles failing again and again.
+    redesign), text that suddenly shrank, articles failing again and again,
+    notifications given up after [delivery] max_attempts.
     """
     health = redline.status()
+    notifications = redline.delivery_health()
     if as_json:
-        print_json([SOURCE_HEALTH.dump(entry) for entry in health])
+        print_json(STATUS_REPORT.dump(StatusReport(health, notifications)))
         return
     table = Table("source", "articles", "active", "stopped", "checks 24h", "new 24h", "errors")
     for entry in health:
@@ -136,6 +148,15 @@ def status(redline: Redline, as_json: bool) -> None:
     for entry in health:
         for alarm in entry.alarms:
             out.print(f"[bold red]ALARM[/] {entry.source or '(added by hand)'}: {alarm}")
+    if notifications.pending or notifications.failed:
+        out.print(
+            f"notifications: {notifications.pending} pending"
+            f" ({notifications.retrying} retrying), {notifications.failed} given up",
+            markup=False,
+        )
+    for alarm in notifications.alarms:
+        out.print("[bold red]ALARM[/] notifications: ", end="")
+        out.print(alarm, markup=False, highlight=False)
 
 
 @click.command(cls=RedlineCommand)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import apprise
 
 # config.py's own checks, so that [[notify]] reads and fails as every other section
-from ..config import _reject_unknown, _typed, parse_duration
+from ..config import DeliverySettings, _reject_unknown, _typed, parse_duration
 from ..errors import ConfigError, InvalidURLError
 from ..model import ChangeKind
 from ..urls import checked_url
@@ -88,24 +88,6 @@ class Rule:
         if self.kinds is not None and self.kinds.isdisjoint(event.card.kinds):
             return False
         return event.card.significance >= self.min_significance
-
-
-@dataclass(frozen=True)
-class DeliverySettings:
-    """How deliveries are retried (``[delivery]``)."""
-
-    max_attempts: int = 10
-    """After this many failed attempts a delivery is given up, and ``status`` raises an alarm."""
-    backoff: timedelta = timedelta(minutes=1)
-    """The wait after the first failure; it doubles with each further one."""
-    max_backoff: timedelta = timedelta(hours=6)
-    timeout: float = 30.0
-    """Seconds one attempt may take, connecting and sending together."""
-
-    def retry_delay(self, failures: int) -> timedelta:
-        """How long to wait before the next attempt, after ``failures`` failed ones (≥ 1)."""
-        doublings = min(max(failures - 1, 0), 40)  # 2**40 minutes is past any max_backoff
-        return min(self.backoff * (1 << doublings), self.max_backoff)
 
 
 def parse_rules(raw: object, *, where: str = "[[notify]]") -> tuple[Rule, ...]:

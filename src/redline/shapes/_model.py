@@ -188,6 +188,7 @@ def _same(value: object) -> object:
 
 
 _PLAIN: dict[object, tuple[JsonSchema, Convert]] = {
+    bool: ({"type": "boolean"}, _same),
     int: (ID, _same),
     float: ({"type": "number", "minimum": 0}, _same),
     str: ({"type": "string"}, _same),

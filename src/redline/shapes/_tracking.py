@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..extract import ExtractedArticle
-from ..model import CheckOutcome, CheckResult, CheckSummary, Source
+from ..model import CheckOutcome, CheckResult, CheckSummary, DeliveryRound, Source
 from ..reextract import ReextractResult
 from ..sources import PollResult
 from ..store import SourceHealth
-from ._model import field, many, shape
+from ._model import field, many, one, shape
 
 __all__ = [
     "CHECK_REPORT",
     "CHECK_RESULT",
     "CheckReport",
+    "DELIVERY_ROUND",
     "EXTRACTED_ARTICLE",
     "EXTRACTION",
     "Extraction",
@@ -49,6 +50,8 @@ CHECK_RESULT = shape(CheckResult, "id=article_id url outcome version error error
 
 POLL_RESULT = shape(PollResult, "source outcome added error")
 
+DELIVERY_ROUND = shape(DeliveryRound, "sent retrying given_up")
+
 
 def _count(*outcomes: CheckOutcome) -> Callable[[CheckReport], int]:
     """How many of a report's articles came out as one of ``outcomes``."""
@@ -66,6 +69,7 @@ CHECK_REPORT = shape(
     field("suspect", int, _count(CheckOutcome.SUSPECT)),
     many("results", lambda report: report.summary.results, CHECK_RESULT),
     many("sources", lambda report: report.polled, POLL_RESULT),
+    one("notifications", lambda report: report.summary.notifications, DELIVERY_ROUND),
     field(
         "next_due",
         datetime | None,

@@ -18,10 +18,10 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import ErrorKind
-from ..model import ArticleStatus, CheckOutcome
-from .tables import ArticleRow, CheckRow, VersionRow
+from ..model import ArticleStatus, CheckOutcome, DeliveryStatus
+from .tables import ArticleRow, CheckRow, DeliveryRow, VersionRow
 
-__all__ = ["SourceHealth", "source_health"]
+__all__ = ["DeliveryHealth", "SourceHealth", "delivery_health", "source_health"]
 
 WINDOW = timedelta(hours=24)
 FAILING_RATE = 0.5  # of checks in the window
@@ -155,3 +155,50 @@ def _shrunk_articles(session: Session, since: datetime) -> dict[str | None, set[
 
 def _length(paragraphs: list[str]) -> int:
     return sum(len(paragraph) for paragraph in paragraphs)
+
+
+@dataclass(frozen=True)
+class DeliveryHealth:
+    """How the outbox stands: notifications waiting, retrying and given up."""
+
+    pending: int = 0
+    """Waiting to be sent: due, in a digest's period, or after a failed attempt."""
+    retrying: int = 0
+    """Of the pending, those that failed at least once."""
+    failed: int = 0
+    """Given up after ``[delivery] max_attempts``, or at a failure a retry cannot mend."""
+    failed_rules: tuple[tuple[str, str | None], ...] = ()
+    """Each rule with given-up deliveries, by name, and the last error of one of them."""
+
+    @property
+    def alarms(self) -> tuple[str, ...]:
+        """What a person should look at, in words."""
+        if not self.failed:
+            return ()
+        rules = "; ".join(
+            f"rule {name!r}: {error or 'no error recorded'}" for name, error in self.failed_rules
+        )
+        return (
+            f"{self.failed} notification(s) given up ({rules}); "
+            "see `redline notify queue`, then `redline notify retry`",
+        )
+
+
+def delivery_health(session: Session) -> DeliveryHealth:
+    pending = DeliveryRow.status == DeliveryStatus.PENDING.value
+    failed = DeliveryRow.status == DeliveryStatus.FAILED.value
+    counts = select(
+        func.count(case((pending, 1))),
+        func.count(case((pending & (DeliveryRow.attempts > 0), 1))),
+        func.count(case((failed, 1))),
+    )
+    waiting, retrying, given_up = session.execute(counts).one()
+    latest = (
+        select(DeliveryRow.rule, DeliveryRow.last_error)
+        .where(failed)
+        .order_by(DeliveryRow.rule, DeliveryRow.created_at.desc())
+    )
+    last_errors: dict[str, str | None] = {}
+    for rule, error in session.execute(latest):
+        last_errors.setdefault(rule, error)
+    return DeliveryHealth(waiting, retrying, given_up, tuple(last_errors.items()))

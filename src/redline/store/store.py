@@ -35,6 +35,7 @@ from .cards import (
 )
 from .database import SchemaChange, open_engine, upgrade
 from .health import SourceHealth, source_health
+from .outbox import Matcher, queue_deliveries
 from .rows import article_query, checks_query, to_article, to_check, to_version
 from .tables import (
     ARTICLE_NAMES,
@@ -70,6 +71,9 @@ class Store:
         """Whether opening the database created its schema: it is a new, empty archive."""
         self.classify = classify
         """What computes the change card of each version stored (see store/cards.py)."""
+        self.match: Matcher | None = None
+        """Which ``[[notify]]`` rules tell of each version stored: a delivery of it is queued
+        for each, in the same transaction (see store/outbox.py). None: no rules."""
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @classmethod
@@ -365,7 +369,9 @@ class Store:
             if outcome is CheckOutcome.NEW_VERSION:
                 number = 0 if latest is None else latest.number + 1
                 added = _add_version(session, article, number, seen)
-                store_card(session, self.classify, added)
+                card = store_card(session, self.classify, added)
+                if self.match is not None:
+                    queue_deliveries(session, self.match, article, added, card)
         _apply_check(article, seen, outcome, plan)
         error_kind = seen.error_kind if outcome is CheckOutcome.ERROR else None
         session.add(

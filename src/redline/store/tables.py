@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Dialect,
     Float,
@@ -277,3 +278,51 @@ class ChangeCardKindRow(Base):
         ForeignKey("change_cards.version_id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class DeliveryRow(Base):
+    """A notification in the outbox: one message of one ``[[notify]]`` rule (migration 0011).
+
+    Queued in the transaction that stores the version it tells of, so that a crash
+    between storing and sending loses nothing; ``changes`` are the versions it tells
+    of: one, or those a digest folds. ``id`` is the delivery id the webhook carries,
+    the same on every attempt. A sender leases a row (``lease_owner``/``lease_until``)
+    while it sends, so two PostgreSQL workers never send it at once.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        # the due deliveries, soonest first: what every round of sending reads
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        # a rule's deliveries by age: its open digest, its rate over the last hour, its last
+        Index("ix_deliveries_rule_created_at", "rule", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # a DeliveryStatus value
+    digest: Mapped[bool] = mapped_column(Boolean)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_kind: Mapped[str | None] = mapped_column(String(32))  # an ErrorKind value
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None]
+    changes: Mapped[list[DeliveryChangeRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="DeliveryChangeRow.version_id"
+    )
+
+
+class DeliveryChangeRow(Base):
+    """A version a delivery tells of; gone with the version (an article removed)."""
+
+    __tablename__ = "delivery_changes"
+
+    delivery_id: Mapped[str] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="CASCADE"), primary_key=True
+    )
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
