@@ -118,8 +118,10 @@ def test_a_text_short_after_cleaning_gets_a_reading_of_the_uncleaned_page(
     """Cleaning that breaks the page for trafilatura: the uncleaned page is read too."""
     real = _generic.generic_paragraphs
 
-    def broken_by_cleaning(tree: lxml.html.HtmlElement, url: str) -> list[str]:
-        found = real(tree, url)
+    def broken_by_cleaning(
+        tree: lxml.html.HtmlElement, url: str, *, stated: int | None = None
+    ) -> list[str]:
+        found = real(tree, url, stated=stated)
         return found if tree.find(".//div[@class='social']") is not None else found[:1]
 
     monkeypatch.setattr("redline.extract.generic_paragraphs", broken_by_cleaning)

@@ -115,8 +115,9 @@ def _generic_paragraphs(tree: lxml.html.HtmlElement, text: str, url: str) -> lis
     chrome may have broken the page's structure for trafilatura: the uncleaned page
     (``text``, parsed again) is read too, and the longer text kept.
     """
-    found = generic_paragraphs(tree, url)
-    if text_length(found) >= paragraph_text_chars(tree) * SHORT_SHARE:
+    stated = paragraph_text_chars(tree)
+    found = generic_paragraphs(tree, url, stated=stated)
+    if text_length(found) >= stated * SHORT_SHARE:
         return found
     uncleaned = parse_html(text)
     for head in uncleaned.findall("head"):

@@ -21,16 +21,19 @@ SHORT_SHARE = 1 / 3
 (a teaser, one box of several): other readings of the page may find it all."""
 
 
-def generic_paragraphs(tree: lxml.html.HtmlElement, url: str) -> list[str]:
+def generic_paragraphs(
+    tree: lxml.html.HtmlElement, url: str, *, stated: int | None = None
+) -> list[str]:
     """The paragraphs trafilatura takes for the article's main text (it copies ``tree``).
 
     Reader comments, images, links and formatting are left out; tables are
     kept, one paragraph per row. Metadata is read elsewhere, so htmldate never runs.
     Fast mode first; the full cascade when the fast text and the page's paragraphs
     disagree, and trafilatura's recall-oriented settings when even that text is
-    short. A short text is kept only if the other readings find less.
+    short. A short text is kept only if the other readings find less. ``stated`` is
+    :func:`paragraph_text_chars` of ``tree``, if the caller has it.
     """
-    stated = paragraph_text_chars(tree)
+    stated = paragraph_text_chars(tree) if stated is None else stated
     fast = _trafilatura_paragraphs(tree, url, fast=True)
     length = text_length(fast)
     if 0 < length <= stated * _MAX_FAST_EXCESS and length >= stated * _MIN_FAST_SHARE:
