@@ -117,27 +117,20 @@ class _Chrome(enum.IntEnum):
 def remove_chrome(root: lxml.html.HtmlElement) -> None:
     """Remove the chrome from the tree under ``root`` (never ``root`` itself), in place.
 
-    If what would be removed holds more than half of the page's paragraph text
-    together, the page is left as it is: a marker taken for chrome on this page names
-    its content (many small removals add up to the article as surely as one large one).
+    If all the chrome found would, removed together, leave less than a paragraph of the
+    page's ``<p>`` text where there was more, only chrome by tag, role or hiding goes:
+    a marker taken for chrome on this page names its content (many small removals add
+    up to the article as surely as one large one). What is left is the article, whatever
+    the chrome around it holds from one render to the next: ads cannot flip the choice.
     """
     anchors, candidates = _scan(root)
     protected = _protected(root, anchors)
     prefixes = _component_prefixes(root, protected)
     page_chars = _paragraph_chars(root)
-    most_text = page_chars * _MAX_CHROME_SHARE
-    chrome = [
-        (element, kind)
-        for element, kind in candidates
-        if element not in protected
-        and not (kind is _Chrome.NAMED_TERSE and _holds_prose(element))
-        and not (prefixes and kind is not _Chrome.CERTAIN and _named_by(element, prefixes))
-        and _paragraph_chars(element) <= most_text
-    ]
-    removed = _outermost([element for element, _ in chrome])
-    if _would_leave_no_prose(removed, page_chars):
-        chrome = [(element, kind) for element, kind in chrome if kind is _Chrome.CERTAIN]
-        removed = _outermost([element for element, _ in chrome])
+    removed, removed_chars = _removable(candidates, protected, prefixes, page_chars)
+    if page_chars - removed_chars < _PROSE_PARAGRAPH_CHARS <= page_chars:
+        certain = [(element, kind) for element, kind in candidates if kind is _Chrome.CERTAIN]
+        removed, _ = _removable(certain, protected, prefixes, page_chars)
     for element in removed:
         element.drop_tree()
     for embed in root.iter("blockquote"):
@@ -264,25 +257,35 @@ def _named_by(element: lxml.html.HtmlElement, prefixes: frozenset[str]) -> bool:
     )
 
 
-def _would_leave_no_prose(removed: list[lxml.html.HtmlElement], page_chars: int) -> bool:
-    """True if removing ``removed`` would leave less than a paragraph of the page's ``<p>``
-    text, where there was one.
+def _removable(
+    candidates: list[tuple[lxml.html.HtmlElement, _Chrome]],
+    protected: set[lxml.html.HtmlElement],
+    prefixes: frozenset[str],
+    page_chars: int,
+) -> tuple[list[lxml.html.HtmlElement], int]:
+    """The outermost ``candidates`` (in document order) to remove, and their paragraph text.
 
-    What is left is the article, whatever the chrome around it holds from one
-    render to the next: the answer does not change with the ads.
+    Not removed: ``protected`` elements, a box named for terse chrome that holds prose,
+    one named only by a component prefix, and any holding more than half of the page's
+    paragraph text. An element inside one chosen goes with it, and is not measured.
     """
-    left = page_chars - sum(map(_paragraph_chars, removed))
-    return left < _PROSE_PARAGRAPH_CHARS <= page_chars
-
-
-def _outermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
-    """Those of ``elements`` (in document order) inside none of the others."""
-    chosen = dict.fromkeys(elements)  # a box may be found twice: by its name and its heading
-    return [
-        element
-        for element in chosen
-        if not any(ancestor in chosen for ancestor in element.iterancestors())
-    ]
+    most_text = page_chars * _MAX_CHROME_SHARE
+    chosen: dict[lxml.html.HtmlElement, None] = {}
+    chars = 0
+    for element, kind in candidates:
+        if element in protected or element in chosen:
+            continue
+        if any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue
+        if kind is _Chrome.NAMED_TERSE and _holds_prose(element):
+            continue
+        if prefixes and kind is not _Chrome.CERTAIN and _named_by(element, prefixes):
+            continue
+        held = _paragraph_chars(element)
+        if held <= most_text:
+            chosen[element] = None
+            chars += held
+    return list(chosen), chars
 
 
 def _paragraph_chars(element: lxml.html.HtmlElement) -> int:
