@@ -22,6 +22,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Sequence
 
 import lxml.html
 
@@ -258,7 +259,7 @@ def _named_by(element: lxml.html.HtmlElement, prefixes: frozenset[str]) -> bool:
 
 
 def _removable(
-    candidates: list[tuple[lxml.html.HtmlElement, _Chrome]],
+    candidates: Sequence[tuple[lxml.html.HtmlElement, _Chrome]],
     protected: set[lxml.html.HtmlElement],
     prefixes: frozenset[str],
     page_chars: int,
