@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 from PIL import Image, ImageFont
 
+from changeevents import EVENT
 from redline.images import alt_text, render_change_png
 from redline.images._fonts import FontChain, _Face, font_chain
-from redline.model import ChangeCard, ChangeKind, SentenceCounts
 from redline.notify import ChangeEvent, Passage
 
 REMOVED_BAND = (255, 230, 230)
@@ -20,27 +19,6 @@ WORDS = (
     "The council voted on Tuesday to approve the budget after a long debate about schools, "
     "roads and the future of the harbour, which several members said had been neglected. "
 ).split()
-CARD = ChangeCard(
-    kinds=(ChangeKind.NUMBERS,),
-    significance=0.5,
-    summary="1 number changed (90% → 95%).",
-    reasons=(),
-    sentences=SentenceCounts(edited=1),
-    words_changed=0.01,
-    numbers=(),
-    revert_of=None,
-    classifier_version="1",
-)
-EVENT = ChangeEvent(
-    article_id=7,
-    url="https://gazette.example/markets",
-    source="gazette",
-    title="Shares surge",
-    version=3,
-    seen_at=datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
-    card=CARD,
-    passages=(Passage("Shares surged 90% this year.", "Shares surged 95% this year."),),
-)
 
 
 def paragraph(words: int) -> str:

@@ -12,7 +12,6 @@ import hmac
 import io
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -20,13 +19,12 @@ import httpx
 import pytest
 from PIL import Image
 
+from changeevents import EVENT
 from redline.errors import DeliveryError
-from redline.model import ChangeCard, ChangeKind, NumberChange, SentenceCounts
 from redline.notify import (
     ChangeEvent,
     Delivery,
     DeliverySettings,
-    Passage,
     Sender,
     make_sender,
     parse_rules,
@@ -35,28 +33,6 @@ from smtpserver import free_port, smtp_server
 from webhookreceiver import webhook_receiver
 
 SETTINGS = DeliverySettings(timeout=5.0)
-CARD = ChangeCard(
-    kinds=(ChangeKind.NUMBERS, ChangeKind.STEALTH),
-    significance=0.6,
-    summary="1 number changed (90% → 95%).",
-    reasons=("a number changed",),
-    sentences=SentenceCounts(edited=1),
-    words_changed=0.02,
-    numbers=(NumberChange("90%", "95%"),),
-    revert_of=None,
-    classifier_version="1",
-)
-EVENT = ChangeEvent(
-    article_id=7,
-    url="https://gazette.example/markets",
-    source="gazette",
-    title="Shares surge",
-    version=3,
-    seen_at=datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
-    card=CARD,
-    passages=(Passage("Shares surged 90% this year.", "Shares surged 95% this year."),),
-    diff_url="https://redline.example/articles/7/diff/2/3",
-)
 
 
 def sender(table: dict[str, Any], *, private: bool = True, **options: Any) -> Sender:
