@@ -128,3 +128,52 @@ def test_a_text_short_after_cleaning_gets_a_reading_of_the_uncleaned_page(
     body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
     html = page(f"<div><h2>Council</h2>{body}<div class='social'>Share</div></div>")
     assert extract_article(html, URL).paragraphs == tuple(PARAGRAPHS)
+
+
+# --- prose list items left out: the recall reading, kept if it keeps the text ------------
+
+STEPS = [
+    f"Step {n}: open the settings, choose the account you want to change, and confirm the"
+    f" new password twice before you sign out of every other device."
+    for n in range(1, 4)
+]
+
+
+def read_with_lists(
+    monkeypatch: pytest.MonkeyPatch, recall: list[str], items: str
+) -> tuple[list[str], list[str]]:
+    """generic_paragraphs over a page of two paragraphs and ``items``, when the precise
+    reading gives the two paragraphs alone and the recall reading gives ``recall``."""
+    asked: list[str] = []
+    recall_text = recall
+
+    def by_mode(tree: object, url: str, *, fast: bool, recall: bool = False) -> list[str]:
+        asked.append("recall" if recall else "fast" if fast else "full")
+        return recall_text if recall else PARAGRAPHS[:2]
+
+    monkeypatch.setattr(_generic, "_trafilatura_paragraphs", by_mode)
+    body = "".join(f"<p>{text}</p>" for text in PARAGRAPHS[:2])
+    tree = lxml.html.fromstring(
+        f"<html><body><article>{body}<ul>{items}</ul></article></body></html>"
+    )
+    return _generic.generic_paragraphs(tree, URL), asked
+
+
+def test_prose_list_items_left_out_send_for_the_recall_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items = "".join(f"<li>{step}</li>" for step in STEPS)
+    fuller = [*PARAGRAPHS[:2], *STEPS]
+    assert read_with_lists(monkeypatch, fuller, items) == (fuller, ["fast", "recall"])
+
+
+def test_a_recall_reading_that_loses_the_text_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = "".join(f"<li>{step}</li>" for step in STEPS)
+    assert read_with_lists(monkeypatch, STEPS, items) == (PARAGRAPHS[:2], ["fast", "recall"])
+
+
+def test_lists_of_links_or_short_items_send_for_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    links = "".join(f"<li><a href='/{n}'>{step}</a></li>" for n, step in enumerate(STEPS))
+    short = "".join(f"<li>Item {n}</li>" for n in range(20))
+    found = read_with_lists(monkeypatch, [], links + short)
+    assert found == (PARAGRAPHS[:2], ["fast"])
