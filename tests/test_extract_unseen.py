@@ -177,3 +177,27 @@ def test_lists_of_links_or_short_items_send_for_nothing(monkeypatch: pytest.Monk
     short = "".join(f"<li>Item {n}</li>" for n in range(20))
     found = read_with_lists(monkeypatch, [], links + short)
     assert found == (PARAGRAPHS[:2], ["fast"])
+
+
+# --- dates -----------------------------------------------------------------------------
+
+ARTICLE = "".join(f"<p>{text}</p>" for text in PARAGRAPHS)
+
+
+def test_a_date_the_markup_does_not_state_is_found_in_the_page() -> None:
+    """htmldate reads the URL, time elements and dated text: here, the URL."""
+    html = page(f"<article>{HEADLINE}{ARTICLE}</article>")
+    assert (
+        extract_article(html, "https://news.example/2024/03/12/council").published == "2024-03-12"
+    )
+
+
+def test_a_meta_published_tag_with_a_written_date_is_the_date() -> None:
+    meta = '<meta name="published" content="July 17, 2025">'
+    html = page(f"<article>{HEADLINE}{ARTICLE}</article>").replace("</head>", f"{meta}</head>")
+    assert extract_article(html, URL).published == "2025-07-17"
+
+
+def test_a_page_with_no_date_anywhere_has_none() -> None:
+    html = page(f"<article>{HEADLINE}{ARTICLE}</article>")
+    assert extract_article(html, "https://news.example/story").published is None

@@ -71,7 +71,7 @@ _MAX_BYLINE_CHARS = 120
 _PUBLISHED_META = (
     *("og:published_time", "datepublished", "parsely-pub-date", "sailthru.date"),
     *("publishdate", "publish-date", "pubdate", "dc.date.issued", "dcterms.issued"),
-    *("dcterms.created", "dc.date", "date"),
+    *("dcterms.created", "dc.date", "date", "published", "publication_date"),
 )
 _PUBLISHED_ELEMENTS = "//*[@itemprop='datePublished'] | //time[@pubdate]"
 
