@@ -9,7 +9,7 @@ does not wait for the extractor, the fetcher and the database layer to load.
 """
 
 import importlib
-from typing import TYPE_CHECKING
+import typing
 
 from ._version import __version__
 from .errors import (
@@ -44,7 +44,7 @@ from .errors import (
     WorkerCrashedError,
 )
 
-if TYPE_CHECKING:  # what the type checker sees at once, and __getattr__ imports on demand
+if typing.TYPE_CHECKING:  # what the type checker sees at once, and __getattr__ imports on demand
     from .config import Config, FetchConfig, ScheduleConfig, SiteRule, load_config
     from .core import Redline
     from .diff import ArticleDiff, DiffOp
@@ -63,7 +63,9 @@ if TYPE_CHECKING:  # what the type checker sees at once, and __getattr__ imports
     )
 
 _HOMES = {
-    **dict.fromkeys(["Config", "FetchConfig", "ScheduleConfig", "SiteRule", "load_config"], "config"),
+    **dict.fromkeys(
+        ["Config", "FetchConfig", "ScheduleConfig", "SiteRule", "load_config"], "config"
+    ),
     "Redline": "core",
     **dict.fromkeys(["ArticleDiff", "DiffOp"], "diff"),
     **dict.fromkeys(["ExtractedArticle", "extract_article"], "extract"),

@@ -6,11 +6,16 @@ through :class:`redline.store.queries.Archive`. The outside world comes in as
 parameters: the HTTP transport, the DNS resolver, the clock, the monotonic
 clock and its sleep (the fetch stage's delays and time limits) and the random
 source, so tests need no network and never sleep.
+
+The stages that only some methods need (fetching, extraction, feeds, WARC, the
+re-extraction) are imported inside those methods: ``redline list`` and ``redline
+show`` must not wait for httpx, trafilatura and zstandard to load (tests/test_startup.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random as random_module
@@ -25,16 +30,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO, TypedDict, Unpack
 from urllib.parse import urlsplit
 
-import httpx
-
 from .cards import CLASSIFIER_VERSION, Classifier, classify_change
-from .checking import CheckPass
 from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
 from .errors import ExtractionError, NotFoundError
-from .extract import extract_article, unmatched_selectors
-from .feeds import article_feed
-from .fetch import AddressGuard, Fetcher, Page, Resolver, RobotsMemory, refuse_private_hosts
 from .model import (
     Article,
     Capture,
@@ -55,19 +54,21 @@ from .model import (
     Version,
     utc_now,
 )
-from .reextract import ReextractResult, extract_captures, store_reextraction
-from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
 from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
 from .store.deliveries import OutboxStore
 from .store.health import DeliveryHealth
 from .store.queries import Archive, Change, ChangeFilter
 from .store.tables import MAX_ID
 from .urls import canonical_url
-from .warc import write_warc
 from .workers import INLINE_EXTRACTIONS, ExtractionPool
 
 if TYPE_CHECKING:
+    import httpx
+
+    from .fetch import Fetcher, Page, Resolver, RobotsMemory
     from .outbox import Outbox
+    from .reextract import ReextractResult
+    from .sources import PollResult
 
 __all__ = ["Redline", "World"]
 
@@ -133,8 +134,6 @@ class Redline:
             from .outbox import matcher
 
             self.store.match = matcher(self.config.notify)
-        # kept across passes: a service asks a site once a day
-        self._robots = RobotsMemory(clock=monotonic)
         self._extraction = ExtractionPool()
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
@@ -154,6 +153,14 @@ class Redline:
         config = config or Config()
         store = Store.open(database_url(database or config.database))
         return cls(store, config, **world)
+
+    @functools.cached_property
+    def _robots(self) -> RobotsMemory:
+        """What the sites' robots.txt say, kept across passes: a service asks a site once a
+        day. Made on first use: the fetch stage loads only for a command that fetches."""
+        from .fetch import RobotsMemory
+
+        return RobotsMemory(clock=self._monotonic)
 
     def close(self) -> None:
         self._extraction.close()
@@ -181,6 +188,8 @@ class Redline:
         private, ...) is refused with :class:`BlockedAddressError`; a host that
         does not resolve yet is accepted, as it may by the time it is checked.
         """
+        from .fetch import AddressGuard, refuse_private_hosts
+
         canonical = [canonical_url(url) for url in urls]
         guard = AddressGuard(
             self._resolver, allow_private_networks=self.config.fetch.allow_private_networks
@@ -236,6 +245,8 @@ class Redline:
         and ExtractionError if a selector of ``rule`` (but ``drop``) matches
         nothing on the page: tried, it would silently fall back.
         """
+        from .extract import extract_article, unmatched_selectors
+
         rules = (rule, *self.config.sites) if rule else self.config.sites
         path = Path(url_or_file)
         if path.is_file() or not urlsplit(url_or_file).scheme:  # no scheme: a file name
@@ -264,6 +275,8 @@ class Redline:
         self, name: str, feed_url: str, include: str | None = None, exclude: str | None = None
     ) -> tuple[Source, bool]:
         """Follow the RSS/Atom feed at ``feed_url``: its new entries become tracked articles."""
+        from .sources import add_source
+
         return add_source(self._sources, name, feed_url, include, exclude, now=self._clock())
 
     def sources(self) -> list[Source]:
@@ -275,6 +288,7 @@ class Redline:
 
     def poll_sources(self) -> list[PollResult]:
         """Poll the due sources' feeds once and track their new entries."""
+        from .sources import fetcher_feed_fetch, poll_due_sources
 
         async def poll() -> list[PollResult]:
             async with self._fetcher() as fetcher:
@@ -287,6 +301,8 @@ class Redline:
             return asyncio.run(poll())
 
     def _fetcher(self) -> Fetcher:
+        from .fetch import Fetcher
+
         return Fetcher(
             self.config.fetch,
             transport=self._transport,
@@ -377,6 +393,8 @@ class Redline:
         on_result: Callable[[CheckResult], None] | None,
         stop: threading.Event | None,
     ) -> list[CheckResult]:
+        from .checking import CheckPass
+
         if len(articles) > INLINE_EXTRACTIONS:
             self._extraction.start()
         async with self._fetcher() as fetcher:
@@ -523,6 +541,8 @@ class Redline:
 
     def _reextract_batch(self, ids: Sequence[int]) -> Iterator[ReextractResult]:
         """Re-extract a batch of articles' pages together (on every core), then store each."""
+        from .reextract import extract_captures, store_reextraction
+
         articles = self.store.articles(ids)
         captures = [self._archive.captures(article.id) for article in articles]
         every_page = [capture for pages in captures for capture in pages]
@@ -538,6 +558,8 @@ class Redline:
 
         Returns how many response records were written.
         """
+        from .warc import write_warc
+
         captures = self._archive.iter_captures(self._archived_ids(refs, source))
         filename = Path(str(getattr(stream, "name", "redline.warc.gz"))).name
         return write_warc(captures, stream, filename=filename)
@@ -615,6 +637,8 @@ class Redline:
     def feed(self, ref: str | int) -> bytes:
         """The article's RSS feed: one item per change, newest first, each opening with
         its change card's summary."""
+        from .feeds import article_feed
+
         article = self.article(ref)
         versions, cards = self.store.versions(article.id), self.store.cards(article.id)
         return article_feed(article, versions, cards=cards)
