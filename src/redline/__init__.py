@@ -8,9 +8,9 @@ that a command that needs none of them (``redline --help``, ``redline list``)
 does not wait for the extractor, the fetcher and the database layer to load.
 """
 
-import importlib
 import typing
 
+from ._lazy import lazy_names as _lazy_names
 from ._version import __version__
 from .errors import (
     AlreadyRunningError,
@@ -131,15 +131,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    """Import a public name from its module on first use, and keep it here."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names(__name__, _HOMES, globals())

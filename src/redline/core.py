@@ -10,6 +10,9 @@ source, so tests need no network and never sleep.
 The stages that only some methods need (fetching, extraction, feeds, WARC, the
 re-extraction) are imported inside those methods: ``redline list`` and ``redline
 show`` must not wait for httpx, trafilatura and zstandard to load (tests/test_startup.py).
+Nor for SQLAlchemy: on a SQLite file whose schema is current, the store opens on
+first use, and until then articles, versions, checks and cards are read through
+``sqlite3`` (:mod:`redline.store.sqlite_reads`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, BinaryIO, TypedDict, Unpack
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 from .cards import CLASSIFIER_VERSION, Classifier, classify_change
@@ -35,6 +38,7 @@ from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
 from .errors import ExtractionError, NotFoundError
 from .model import (
+    MAX_ID,
     Article,
     Capture,
     ChangeCard,
@@ -54,11 +58,8 @@ from .model import (
     Version,
     utc_now,
 )
-from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
-from .store.deliveries import OutboxStore
-from .store.health import DeliveryHealth
-from .store.queries import Archive, Change, ChangeFilter
-from .store.tables import MAX_ID
+from .store.database import database_url, run_lock
+from .store.sqlite_reads import SQLiteReads
 from .urls import canonical_url
 from .workers import INLINE_EXTRACTIONS, ExtractionPool
 
@@ -69,6 +70,10 @@ if TYPE_CHECKING:
     from .outbox import Outbox
     from .reextract import ReextractResult
     from .sources import PollResult
+    from .store import ArchiveStore, SourceHealth, SourceStore, Store
+    from .store.deliveries import OutboxStore
+    from .store.health import DeliveryHealth
+    from .store.queries import Archive, Change
 
 __all__ = ["Redline", "World"]
 
@@ -97,6 +102,17 @@ class World(TypedDict, total=False):
     """What computes each new version's change card (:func:`redline.cards.classify_change`)."""
 
 
+class _Reads(Protocol):
+    """What reads articles and their versions, checks and cards: the store, or the file."""
+
+    def article(self, article_id: int) -> Article: ...
+    def article_by_url(self, url: str) -> Article: ...
+    def articles(self) -> list[Article]: ...
+    def versions(self, article_id: int) -> list[Version]: ...
+    def checks(self, article_id: int, *, limit: int = 10) -> list[CheckRecord]: ...
+    def cards(self, article_id: int) -> dict[int, ChangeCard]: ...
+
+
 class Redline:
     """Track articles, check them for new versions, and show what changed.
 
@@ -107,7 +123,7 @@ class Redline:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | Callable[[], Store],
         config: Config | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -118,22 +134,20 @@ class Redline:
         sleep: Sleep = asyncio.sleep,
         classify: Classifier = classify_change,
     ) -> None:
-        self.store = store
-        self.store.classify = classify  # the store computes each version's card as it stores it
+        """``store`` is the database, or what opens it when first used."""
         self.config = config or Config()
+        self._classify = classify
+        self._direct: SQLiteReads | None = None
+        """Reads of the SQLite file until the store opens (see :meth:`open`)."""
+        if callable(store):
+            self._open_store = store
+        else:
+            self.store = self._prepared(store)
         self._transport = transport
         self._resolver = resolver
         self._clock = clock
         self._random = random
         self._monotonic, self._sleep = monotonic, sleep
-        self._sources = SourceStore(store.engine)
-        self._archive = ArchiveStore(store.engine)
-        self._queries = Archive(store.engine)
-        self._outbox = OutboxStore(store.engine)
-        if self.config.notify:  # redline.outbox imports apprise: only for a config with rules
-            from .outbox import matcher
-
-            self.store.match = matcher(self.config.notify)
         self._extraction = ExtractionPool()
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
@@ -151,8 +165,63 @@ class Redline:
         as the constructor's keyword arguments do.
         """
         config = config or Config()
-        store = Store.open(database_url(database or config.database))
-        return cls(store, config, **world)
+        url = database_url(database or config.database)
+        direct = SQLiteReads.open(url)
+        if direct is None:
+            return cls(_open_store(url), config, **world)
+        redline = cls(functools.partial(_open_store, url), config, **world)
+        redline._direct = direct
+        return redline
+
+    @functools.cached_property
+    def store(self) -> Store:
+        """The database: opened on first use when :meth:`open` found its schema current."""
+        return self._prepared(self._open_store())
+
+    def _prepared(self, store: Store) -> Store:
+        store.classify = self._classify  # the store computes each version's card as it stores it
+        if self.config.notify:  # redline.outbox imports apprise: only for a config with rules
+            from .outbox import matcher
+
+            store.match = matcher(self.config.notify)
+        return store
+
+    @property
+    def created(self) -> bool:
+        """Whether opening the database created its schema: it is a new, empty archive."""
+        return "store" in self.__dict__ and self.store.created
+
+    @property
+    def _reads(self) -> _Reads:
+        """The SQLite file itself until the store opens, then the store: one or the other
+        for a whole command (``list``, ``show``) that only reads."""
+        if self._direct is not None and "store" not in self.__dict__:
+            return self._direct
+        return self.store
+
+    @functools.cached_property
+    def _sources(self) -> SourceStore:
+        from .store import SourceStore
+
+        return SourceStore(self.store.engine)
+
+    @functools.cached_property
+    def _archive(self) -> ArchiveStore:
+        from .store import ArchiveStore
+
+        return ArchiveStore(self.store.engine)
+
+    @functools.cached_property
+    def _queries(self) -> Archive:
+        from .store.queries import Archive
+
+        return Archive(self.store.engine)
+
+    @functools.cached_property
+    def _outbox(self) -> OutboxStore:
+        from .store.deliveries import OutboxStore
+
+        return OutboxStore(self.store.engine)
 
     @functools.cached_property
     def _robots(self) -> RobotsMemory:
@@ -164,7 +233,10 @@ class Redline:
 
     def close(self) -> None:
         self._extraction.close()
-        self.store.close()
+        if self._direct is not None:
+            self._direct.close()
+        if "store" in self.__dict__:
+            self.store.close()
 
     def __enter__(self) -> Redline:
         return self
@@ -216,21 +288,21 @@ class Redline:
         """
         digits = ref.strip() if isinstance(ref, str) else str(ref)
         if isinstance(ref, str) and not (digits.isascii() and digits.isdigit()):
-            return self.store.article_by_url(canonical_url(ref))
+            return self._reads.article_by_url(canonical_url(ref))
         # compared as text first: int() refuses a number thousands of digits long
         if len(digits.lstrip("0")) > len(str(MAX_ID)) or not 0 <= int(digits) <= MAX_ID:
             raise NotFoundError(f"no article with id {digits}")
-        return self.store.article(int(digits))
+        return self._reads.article(int(digits))
 
     def articles(self) -> list[Article]:
-        return self.store.articles()
+        return self._reads.articles()
 
     def versions(self, ref: str | int) -> list[Version]:
-        return self.store.versions(self.article(ref).id)
+        return self._reads.versions(self.article(ref).id)
 
     def checks(self, ref: str | int, *, limit: int = 10) -> list[CheckRecord]:
         """The article's latest checks, newest first: when, what came of it, any error."""
-        return self.store.checks(self.article(ref).id, limit=limit)
+        return self._reads.checks(self.article(ref).id, limit=limit)
 
     def extract(
         self, url_or_file: str, *, url: str | None = None, rule: SiteRule | None = None
@@ -580,7 +652,7 @@ class Redline:
         Version 0 has none; nor has a version whose card the classifier failed to
         compute (:meth:`reclassify` computes it).
         """
-        return self.store.cards(self.article(ref).id)
+        return self._reads.cards(self.article(ref).id)
 
     def changes(
         self,
@@ -600,6 +672,8 @@ class Redline:
         """
         if source is not None and not self._queries.source_exists(source):
             raise NotFoundError(f"no source named {source!r}")
+        from .store.queries import ChangeFilter
+
         only = ChangeFilter(since=since, kinds=kinds, min_significance=min_significance)
         return list(self._queries.changes(limit=limit, source=source, only=only).items)
 
@@ -642,6 +716,13 @@ class Redline:
         article = self.article(ref)
         versions, cards = self.store.versions(article.id), self.store.cards(article.id)
         return article_feed(article, versions, cards=cards)
+
+
+def _open_store(url: str) -> Store:
+    """The store of the database at ``url``, its schema created or upgraded."""
+    from .store import Store  # SQLAlchemy: not for a command that only reads a SQLite file
+
+    return Store.open(url)
 
 
 def _read_page(path: Path) -> bytes:

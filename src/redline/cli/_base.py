@@ -121,7 +121,7 @@ class Opener:
 
             self._redline = Redline.open(self.database, self.config())
             click.get_current_context().call_on_close(self._redline.close)
-            if self._redline.store.created:
+            if self._redline.created:
                 say_created(str(self._redline.store.engine.url))  # str() masks a password
         return self._redline
 

@@ -7,7 +7,9 @@ read-only PostgreSQL transaction, a role without the privilege) is a
 
 Alembic loads only to upgrade a schema: :func:`upgrade` first compares the
 database's revision with :data:`SCHEMA_REVISION` in one query (loading Alembic
-costs every command ~0.15 s).
+costs every command ~0.15 s). SQLAlchemy loads only to open an engine or read a
+URL: naming a SQLite file needs neither, so ``redline list`` and ``show`` read a
+current archive without them (see :mod:`.sqlite_reads`).
 """
 
 from __future__ import annotations
@@ -24,14 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import platformdirs
-from sqlalchemy import Engine, ExceptionContext, create_engine, event, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from ..errors import AlreadyRunningError, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
+    from sqlalchemy import Engine, ExceptionContext
+    from sqlalchemy.engine import URL
 
 __all__ = [
     "SCHEMA_REVISION",
@@ -80,6 +81,9 @@ def database_url(url_or_path: str | Path | None) -> str:
         url_or_path = default_database_path()
     text = str(url_or_path)
     if "://" in text:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             make_url(text)
         except ArgumentError as exc:
@@ -90,11 +94,15 @@ def database_url(url_or_path: str | Path | None) -> str:
 
 def display_url(url: str) -> str:
     """``url`` with any password masked, fit to print."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
 def database_location(url: str | URL) -> str:
     """Where the database is, fit to print: a SQLite file's path, else the masked URL."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     path = sqlite_file(parsed)
     return str(path) if path is not None else parsed.render_as_string(hide_password=True)
@@ -115,6 +123,10 @@ def open_engine(url: str) -> Engine:
     Only the default database's folder is created when missing: any other
     missing folder is more likely a typo than a wish for a new archive.
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     parsed = make_url(url)
     if (path := sqlite_file(parsed)) is not None:
         _ensure_folder(path)
@@ -209,6 +221,8 @@ def alembic_config() -> AlembicConfig:
 
 def upgrade(engine: Engine, *, only_if_needed: bool = True) -> SchemaChange:
     """Bring the schema to the newest revision; return what that did."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         if only_if_needed and _revisions(engine) == [SCHEMA_REVISION]:
             return SchemaChange.UNCHANGED
@@ -219,6 +233,9 @@ def upgrade(engine: Engine, *, only_if_needed: bool = True) -> SchemaChange:
 
 def _revisions(engine: Engine) -> list[str]:
     """The revisions the database's ``alembic_version`` names; none if it has no such table."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     with engine.connect() as connection:
         try:
             found = connection.execute(text("SELECT version_num FROM alembic_version"))
