@@ -87,6 +87,10 @@ def test_list_and_show_on_a_current_sqlite_archive_load_no_stage(
     assert command("--db", str(archive), *argv) == []
 
 
+def test_a_sqlite_url_is_read_without_sqlalchemy_as_a_path_is(archive: Path) -> None:
+    assert command("--db", f"sqlite:///{archive}", "list") == []
+
+
 def test_show_by_url_loads_httpx_alone(archive: Path) -> None:
     # canonical_url proves the URL one httpx can request; httpx imports zstandard itself
     loaded_modules = command("--db", str(archive), "show", "https://news.test/a")

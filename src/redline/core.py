@@ -61,7 +61,6 @@ from .model import (
 from .store.database import database_url, run_lock
 from .store.sqlite_reads import SQLiteReads
 from .urls import canonical_url
-from .workers import INLINE_EXTRACTIONS, ExtractionPool
 
 if TYPE_CHECKING:
     import httpx
@@ -74,6 +73,7 @@ if TYPE_CHECKING:
     from .store.deliveries import OutboxStore
     from .store.health import DeliveryHealth
     from .store.queries import Archive, Change
+    from .workers import ExtractionPool
 
 __all__ = ["Redline", "World"]
 
@@ -139,16 +139,18 @@ class Redline:
         self._classify = classify
         self._direct: SQLiteReads | None = None
         """Reads of the SQLite file until the store opens (see :meth:`open`)."""
+        self._opening = threading.Lock()  # ``redline run`` sends from a thread of its own
+        self._store: Store | None = None
         if callable(store):
             self._open_store = store
         else:
-            self.store = self._prepared(store)
+            self._store = self._prepared(store)
         self._transport = transport
         self._resolver = resolver
         self._clock = clock
         self._random = random
         self._monotonic, self._sleep = monotonic, sleep
-        self._extraction = ExtractionPool()
+        self._pool: ExtractionPool | None = None
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
     @classmethod
@@ -160,9 +162,11 @@ class Redline:
     ) -> Redline:
         """Open (creating or upgrading) the database: a SQLAlchemy URL or a SQLite path.
 
-        With no ``database``, the config's ``[database] url``, then a SQLite file
-        in the user's data directory. ``world`` replaces parts of the outside world
-        as the constructor's keyword arguments do.
+        A SQLite file whose schema is current is opened as SQLAlchemy's on first use
+        of the :attr:`store`; reading articles, versions, checks and cards before that
+        needs only ``sqlite3``. With no ``database``, the config's ``[database] url``,
+        then a SQLite file in the user's data directory. ``world`` replaces parts of
+        the outside world as the constructor's keyword arguments do.
         """
         config = config or Config()
         url = database_url(database or config.database)
@@ -173,10 +177,13 @@ class Redline:
         redline._direct = direct
         return redline
 
-    @functools.cached_property
+    @property
     def store(self) -> Store:
         """The database: opened on first use when :meth:`open` found its schema current."""
-        return self._prepared(self._open_store())
+        with self._opening:
+            if self._store is None:
+                self._store = self._prepared(self._open_store())
+            return self._store
 
     def _prepared(self, store: Store) -> Store:
         store.classify = self._classify  # the store computes each version's card as it stores it
@@ -189,13 +196,13 @@ class Redline:
     @property
     def created(self) -> bool:
         """Whether opening the database created its schema: it is a new, empty archive."""
-        return "store" in self.__dict__ and self.store.created
+        return self._store is not None and self._store.created
 
     @property
     def _reads(self) -> _Reads:
         """The SQLite file itself until the store opens, then the store: one or the other
         for a whole command (``list``, ``show``) that only reads."""
-        if self._direct is not None and "store" not in self.__dict__:
+        if self._direct is not None and self._store is None:
             return self._direct
         return self.store
 
@@ -223,6 +230,15 @@ class Redline:
 
         return OutboxStore(self.store.engine)
 
+    @property
+    def _extraction(self) -> ExtractionPool:
+        """The extraction workers, made on first use: their module loads the extractor."""
+        if self._pool is None:
+            from .workers import ExtractionPool
+
+            self._pool = ExtractionPool()
+        return self._pool
+
     @functools.cached_property
     def _robots(self) -> RobotsMemory:
         """What the sites' robots.txt say, kept across passes: a service asks a site once a
@@ -232,11 +248,12 @@ class Redline:
         return RobotsMemory(clock=self._monotonic)
 
     def close(self) -> None:
-        self._extraction.close()
+        if self._pool is not None:
+            self._pool.close()
         if self._direct is not None:
             self._direct.close()
-        if "store" in self.__dict__:
-            self.store.close()
+        if self._store is not None:
+            self._store.close()
 
     def __enter__(self) -> Redline:
         return self
@@ -466,6 +483,7 @@ class Redline:
         stop: threading.Event | None,
     ) -> list[CheckResult]:
         from .checking import CheckPass
+        from .workers import INLINE_EXTRACTIONS
 
         if len(articles) > INLINE_EXTRACTIONS:
             self._extraction.start()
@@ -600,6 +618,8 @@ class Redline:
         gets the new text in place (the old one is kept); no version is added
         or removed, so feeds show no false change.
         """
+        from .workers import INLINE_EXTRACTIONS
+
         ids = self._archived_ids(refs, source)
         if len(ids) > INLINE_EXTRACTIONS:
             self._extraction.start()

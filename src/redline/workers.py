@@ -44,6 +44,7 @@ from typing import TypeVar
 
 from .config import Config
 from .errors import ExtractionError, ExtractionTimeoutError, WorkerCrashedError
+from .extract import extract_article
 from .model import ExtractedArticle
 
 __all__ = ["INLINE_EXTRACTIONS", "PAGE_TIME_LIMIT", "ExtractionPool"]
@@ -87,8 +88,6 @@ class ExtractionPool:
         Raises:
             ExtractionError: none was found, or a limit (time, size, worker) stopped it.
         """
-        from .extract import extract_article  # trafilatura: only for a command that extracts
-
         work = functools.partial(extract_article, html, url, rules=config.sites)
         pool = self._pool
         if pool is None:

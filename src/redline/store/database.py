@@ -80,6 +80,8 @@ def database_url(url_or_path: str | Path | None) -> str:
     if url_or_path is None:
         url_or_path = default_database_path()
     text = str(url_or_path)
+    if text.startswith("sqlite:///") and "?" not in text:
+        return text  # SQLAlchemy reads any path here: no need to load it to check the URL
     if "://" in text:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError
