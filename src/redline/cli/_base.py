@@ -23,6 +23,7 @@ import click
 
 from ..config import Config, load_config
 from ..errors import RedlineError
+from ..store.database import database_location, database_url
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -111,8 +112,6 @@ class Opener:
 
     def database_url(self) -> str:
         """The SQLAlchemy URL of the database, for commands that do not need the library."""
-        from ..store.database import database_url
-
         return database_url(self.database or self.config().database)
 
     def __call__(self) -> Redline:
@@ -128,8 +127,6 @@ class Opener:
 
 def say_created(url: str) -> None:
     """Say on stderr that a new database was made at ``url``: a mistyped --db shows at once."""
-    from ..store.database import database_location
-
     click.echo(f"redline: created a new database at {database_location(url)}", err=True)
 
 
