@@ -156,4 +156,6 @@ def _utc(stored: str) -> datetime:
 
 _DECODERS = {"DATETIME": _utc, "JSON": json.loads}
 """The declared column types whose values SQLAlchemy's types turn from text: tables.py's
-``UTCDateTime`` and ``JSON``."""
+``UTCDateTime`` and ``JSON``. A column of another such type (``Boolean``: 0 or 1) read
+here needs its own, or it reads as a number: tests/test_sqlite_reads.py compares the
+values' reprs, which tell ``0`` from ``False``."""
