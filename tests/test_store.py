@@ -7,6 +7,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from observations import T0, content, every_hour, seen
@@ -14,7 +15,7 @@ from redline.config import VersionPolicy
 from redline.errors import NotFoundError, StoreError
 from redline.model import ArticleStatus, CheckOutcome, NextCheck
 from redline.store import SchemaChange, Store, database_url, upgrade_database
-from redline.store.database import alembic_config
+from redline.store.database import SCHEMA_REVISION, alembic_config
 from redline.store.search_tables import include_name
 from redline.store.tables import Base
 from redline.urls import canonical_url
@@ -172,6 +173,28 @@ def test_schema_is_created_by_migrations_and_upgrade_is_idempotent(database_url:
     tables = set(inspect(store.engine).get_table_names())
     assert {"articles", "versions", "checks", "alembic_version"} <= tables
     store.close()
+
+
+def test_the_schema_revision_known_without_alembic_is_its_head() -> None:
+    """A new migration must update SCHEMA_REVISION, or opening a database skips it."""
+    assert SCHEMA_REVISION == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_schema_behind_is_upgraded_to_the_head(database_url: str) -> None:
+    assert upgrade_database(database_url) is SchemaChange.CREATED
+    store = Store.open(database_url)
+    config = alembic_config()
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    store.close()
+    assert upgrade_database(database_url) is SchemaChange.UPGRADED
+    store = Store.open(database_url)
+    with store.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    store.close()
+    assert current == SCHEMA_REVISION
+    assert upgrade_database(database_url) is SchemaChange.UNCHANGED
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:

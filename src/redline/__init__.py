@@ -1,12 +1,17 @@
 """redline: track news articles, store every version, show how they were rewritten.
 
 The public API is what this module exports; everything else is private.
+
+Only the version and the exceptions are imported with the package: every other
+name is imported from its module when first asked for (:func:`__getattr__`), so
+that a command that needs none of them (``redline --help``, ``redline list``)
+does not wait for the extractor, the fetcher and the database layer to load.
 """
 
+import typing
+
+from ._lazy import lazy_names as _lazy_names
 from ._version import __version__
-from .config import Config, FetchConfig, ScheduleConfig, SiteRule, load_config
-from .core import Redline
-from .diff import ArticleDiff, DiffOp
 from .errors import (
     AlreadyRunningError,
     BlockedAddressError,
@@ -38,19 +43,39 @@ from .errors import (
     TooManyRedirectsError,
     WorkerCrashedError,
 )
-from .extract import ExtractedArticle, extract_article
-from .model import (
-    Article,
-    ArticleStatus,
-    Capture,
-    CheckOutcome,
-    CheckResult,
-    CheckSummary,
-    DeliveryRecord,
-    DeliveryRound,
-    DeliveryStatus,
-    Version,
-)
+
+if typing.TYPE_CHECKING:  # what the type checker sees at once, and __getattr__ imports on demand
+    from .config import Config, FetchConfig, ScheduleConfig, SiteRule, load_config
+    from .core import Redline
+    from .diff import ArticleDiff, DiffOp
+    from .extract import ExtractedArticle, extract_article
+    from .model import (
+        Article,
+        ArticleStatus,
+        Capture,
+        CheckOutcome,
+        CheckResult,
+        CheckSummary,
+        DeliveryRecord,
+        DeliveryRound,
+        DeliveryStatus,
+        Version,
+    )
+
+_HOMES = {
+    **dict.fromkeys(
+        ["Config", "FetchConfig", "ScheduleConfig", "SiteRule", "load_config"], "config"
+    ),
+    "Redline": "core",
+    **dict.fromkeys(["ArticleDiff", "DiffOp"], "diff"),
+    **dict.fromkeys(["ExtractedArticle", "extract_article"], "extract"),
+    **dict.fromkeys(
+        ["Article", "ArticleStatus", "Capture", "CheckOutcome", "CheckResult", "CheckSummary"],
+        "model",
+    ),
+    **dict.fromkeys(["DeliveryRecord", "DeliveryRound", "DeliveryStatus", "Version"], "model"),
+}
+"""The module each lazily imported public name comes from."""
 
 __all__ = [
     "AlreadyRunningError",
@@ -104,3 +129,6 @@ __all__ = [
     "extract_article",
     "load_config",
 ]
+
+
+__getattr__, __dir__ = _lazy_names(__name__, _HOMES, globals())

@@ -6,11 +6,19 @@ through :class:`redline.store.queries.Archive`. The outside world comes in as
 parameters: the HTTP transport, the DNS resolver, the clock, the monotonic
 clock and its sleep (the fetch stage's delays and time limits) and the random
 source, so tests need no network and never sleep.
+
+The stages that only some methods need (fetching, extraction, feeds, WARC, the
+re-extraction) are imported inside those methods: ``redline list`` and ``redline
+show`` must not wait for httpx, trafilatura and zstandard to load (tests/test_startup.py).
+Nor for SQLAlchemy: on a SQLite file whose schema is current, the store opens on
+first use, and until then articles, versions, checks and cards are read through
+``sqlite3`` (:mod:`redline.store.sqlite_reads`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random as random_module
@@ -22,20 +30,15 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, BinaryIO, TypedDict, Unpack
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TypedDict, Unpack
 from urllib.parse import urlsplit
 
-import httpx
-
 from .cards import CLASSIFIER_VERSION, Classifier, classify_change
-from .checking import CheckPass
 from .config import Config, SiteRule
 from .diff import ArticleDiff, diff_versions
 from .errors import ExtractionError, NotFoundError
-from .extract import extract_article, unmatched_selectors
-from .feeds import article_feed
-from .fetch import AddressGuard, Fetcher, Page, Resolver, RobotsMemory, refuse_private_hosts
 from .model import (
+    MAX_ID,
     Article,
     Capture,
     ChangeCard,
@@ -55,19 +58,22 @@ from .model import (
     Version,
     utc_now,
 )
-from .reextract import ReextractResult, extract_captures, store_reextraction
-from .sources import PollResult, add_source, fetcher_feed_fetch, poll_due_sources
-from .store import ArchiveStore, SourceHealth, SourceStore, Store, database_url, run_lock
-from .store.deliveries import OutboxStore
-from .store.health import DeliveryHealth
-from .store.queries import Archive, Change, ChangeFilter
-from .store.tables import MAX_ID
+from .store.database import database_url, run_lock
+from .store.sqlite_reads import SQLiteReads
 from .urls import canonical_url
-from .warc import write_warc
-from .workers import INLINE_EXTRACTIONS, ExtractionPool
 
 if TYPE_CHECKING:
+    import httpx
+
+    from .fetch import Fetcher, Page, Resolver, RobotsMemory
     from .outbox import Outbox
+    from .reextract import ReextractResult
+    from .sources import PollResult
+    from .store import ArchiveStore, SourceHealth, SourceStore, Store
+    from .store.deliveries import OutboxStore
+    from .store.health import DeliveryHealth
+    from .store.queries import Archive, Change
+    from .workers import ExtractionPool
 
 __all__ = ["Redline", "World"]
 
@@ -96,6 +102,17 @@ class World(TypedDict, total=False):
     """What computes each new version's change card (:func:`redline.cards.classify_change`)."""
 
 
+class _Reads(Protocol):
+    """What reads articles and their versions, checks and cards: the store, or the file."""
+
+    def article(self, article_id: int) -> Article: ...
+    def article_by_url(self, url: str) -> Article: ...
+    def articles(self) -> list[Article]: ...
+    def versions(self, article_id: int) -> list[Version]: ...
+    def checks(self, article_id: int, *, limit: int = 10) -> list[CheckRecord]: ...
+    def cards(self, article_id: int) -> dict[int, ChangeCard]: ...
+
+
 class Redline:
     """Track articles, check them for new versions, and show what changed.
 
@@ -106,7 +123,7 @@ class Redline:
 
     def __init__(
         self,
-        store: Store,
+        store: Store | Callable[[], Store],
         config: Config | None = None,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -117,25 +134,23 @@ class Redline:
         sleep: Sleep = asyncio.sleep,
         classify: Classifier = classify_change,
     ) -> None:
-        self.store = store
-        self.store.classify = classify  # the store computes each version's card as it stores it
+        """``store`` is the database, or what opens it when first used."""
         self.config = config or Config()
+        self._classify = classify
+        self._direct: SQLiteReads | None = None
+        """Reads of the SQLite file until the store opens (see :meth:`open`)."""
+        self._opening = threading.Lock()  # ``redline run`` sends from a thread of its own
+        self._store: Store | None = None
+        if callable(store):
+            self._open_store = store
+        else:
+            self._store = self._prepared(store)
         self._transport = transport
         self._resolver = resolver
         self._clock = clock
         self._random = random
         self._monotonic, self._sleep = monotonic, sleep
-        self._sources = SourceStore(store.engine)
-        self._archive = ArchiveStore(store.engine)
-        self._queries = Archive(store.engine)
-        self._outbox = OutboxStore(store.engine)
-        if self.config.notify:  # redline.outbox imports apprise: only for a config with rules
-            from .outbox import matcher
-
-            self.store.match = matcher(self.config.notify)
-        # kept across passes: a service asks a site once a day
-        self._robots = RobotsMemory(clock=monotonic)
-        self._extraction = ExtractionPool()
+        self._pool: ExtractionPool | None = None
         self._worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[-64:]
 
     @classmethod
@@ -147,17 +162,98 @@ class Redline:
     ) -> Redline:
         """Open (creating or upgrading) the database: a SQLAlchemy URL or a SQLite path.
 
-        With no ``database``, the config's ``[database] url``, then a SQLite file
-        in the user's data directory. ``world`` replaces parts of the outside world
-        as the constructor's keyword arguments do.
+        A SQLite file whose schema is current is opened as SQLAlchemy's on first use
+        of the :attr:`store`; reading articles, versions, checks and cards before that
+        needs only ``sqlite3``. With no ``database``, the config's ``[database] url``,
+        then a SQLite file in the user's data directory. ``world`` replaces parts of
+        the outside world as the constructor's keyword arguments do.
         """
         config = config or Config()
-        store = Store.open(database_url(database or config.database))
-        return cls(store, config, **world)
+        url = database_url(database or config.database)
+        direct = SQLiteReads.open(url)
+        if direct is None:
+            return cls(_open_store(url), config, **world)
+        redline = cls(functools.partial(_open_store, url), config, **world)
+        redline._direct = direct
+        return redline
+
+    @property
+    def store(self) -> Store:
+        """The database: opened on first use when :meth:`open` found its schema current."""
+        with self._opening:
+            if self._store is None:
+                self._store = self._prepared(self._open_store())
+            return self._store
+
+    def _prepared(self, store: Store) -> Store:
+        store.classify = self._classify  # the store computes each version's card as it stores it
+        if self.config.notify:  # redline.outbox imports apprise: only for a config with rules
+            from .outbox import matcher
+
+            store.match = matcher(self.config.notify)
+        return store
+
+    @property
+    def created(self) -> bool:
+        """Whether opening the database created its schema: it is a new, empty archive."""
+        return self._store is not None and self._store.created
+
+    @property
+    def _reads(self) -> _Reads:
+        """The SQLite file itself until the store opens, then the store: one or the other
+        for a whole command (``list``, ``show``) that only reads."""
+        if self._direct is not None and self._store is None:
+            return self._direct
+        return self.store
+
+    @functools.cached_property
+    def _sources(self) -> SourceStore:
+        from .store import SourceStore
+
+        return SourceStore(self.store.engine)
+
+    @functools.cached_property
+    def _archive(self) -> ArchiveStore:
+        from .store import ArchiveStore
+
+        return ArchiveStore(self.store.engine)
+
+    @functools.cached_property
+    def _queries(self) -> Archive:
+        from .store.queries import Archive
+
+        return Archive(self.store.engine)
+
+    @functools.cached_property
+    def _outbox(self) -> OutboxStore:
+        from .store.deliveries import OutboxStore
+
+        return OutboxStore(self.store.engine)
+
+    @property
+    def _extraction(self) -> ExtractionPool:
+        """The extraction workers, made on first use: their module loads the extractor."""
+        if self._pool is None:
+            from .workers import ExtractionPool
+
+            self._pool = ExtractionPool()
+        return self._pool
+
+    @functools.cached_property
+    def _robots(self) -> RobotsMemory:
+        """What the sites' robots.txt say, kept across passes: a service asks a site once a
+        day. Made on first use: the fetch stage loads only for a command that fetches."""
+        from .fetch import RobotsMemory
+
+        return RobotsMemory(clock=self._monotonic)
 
     def close(self) -> None:
-        self._extraction.close()
-        self.store.close()
+        if self._pool is not None:
+            self._pool.close()
+        if self._direct is not None:
+            self._direct.close()
+        if self._store is not None:
+            self._store.close()
 
     def __enter__(self) -> Redline:
         return self
@@ -181,6 +277,8 @@ class Redline:
         private, ...) is refused with :class:`BlockedAddressError`; a host that
         does not resolve yet is accepted, as it may by the time it is checked.
         """
+        from .fetch import AddressGuard, refuse_private_hosts
+
         canonical = [canonical_url(url) for url in urls]
         guard = AddressGuard(
             self._resolver, allow_private_networks=self.config.fetch.allow_private_networks
@@ -207,21 +305,21 @@ class Redline:
         """
         digits = ref.strip() if isinstance(ref, str) else str(ref)
         if isinstance(ref, str) and not (digits.isascii() and digits.isdigit()):
-            return self.store.article_by_url(canonical_url(ref))
+            return self._reads.article_by_url(canonical_url(ref))
         # compared as text first: int() refuses a number thousands of digits long
         if len(digits.lstrip("0")) > len(str(MAX_ID)) or not 0 <= int(digits) <= MAX_ID:
             raise NotFoundError(f"no article with id {digits}")
-        return self.store.article(int(digits))
+        return self._reads.article(int(digits))
 
     def articles(self) -> list[Article]:
-        return self.store.articles()
+        return self._reads.articles()
 
     def versions(self, ref: str | int) -> list[Version]:
-        return self.store.versions(self.article(ref).id)
+        return self._reads.versions(self.article(ref).id)
 
     def checks(self, ref: str | int, *, limit: int = 10) -> list[CheckRecord]:
         """The article's latest checks, newest first: when, what came of it, any error."""
-        return self.store.checks(self.article(ref).id, limit=limit)
+        return self._reads.checks(self.article(ref).id, limit=limit)
 
     def extract(
         self, url_or_file: str, *, url: str | None = None, rule: SiteRule | None = None
@@ -236,6 +334,8 @@ class Redline:
         and ExtractionError if a selector of ``rule`` (but ``drop``) matches
         nothing on the page: tried, it would silently fall back.
         """
+        from .extract import extract_article, unmatched_selectors
+
         rules = (rule, *self.config.sites) if rule else self.config.sites
         path = Path(url_or_file)
         if path.is_file() or not urlsplit(url_or_file).scheme:  # no scheme: a file name
@@ -264,6 +364,8 @@ class Redline:
         self, name: str, feed_url: str, include: str | None = None, exclude: str | None = None
     ) -> tuple[Source, bool]:
         """Follow the RSS/Atom feed at ``feed_url``: its new entries become tracked articles."""
+        from .sources import add_source
+
         return add_source(self._sources, name, feed_url, include, exclude, now=self._clock())
 
     def sources(self) -> list[Source]:
@@ -275,6 +377,7 @@ class Redline:
 
     def poll_sources(self) -> list[PollResult]:
         """Poll the due sources' feeds once and track their new entries."""
+        from .sources import fetcher_feed_fetch, poll_due_sources
 
         async def poll() -> list[PollResult]:
             async with self._fetcher() as fetcher:
@@ -287,6 +390,8 @@ class Redline:
             return asyncio.run(poll())
 
     def _fetcher(self) -> Fetcher:
+        from .fetch import Fetcher
+
         return Fetcher(
             self.config.fetch,
             transport=self._transport,
@@ -377,6 +482,9 @@ class Redline:
         on_result: Callable[[CheckResult], None] | None,
         stop: threading.Event | None,
     ) -> list[CheckResult]:
+        from .checking import CheckPass
+        from .workers import INLINE_EXTRACTIONS
+
         if len(articles) > INLINE_EXTRACTIONS:
             self._extraction.start()
         async with self._fetcher() as fetcher:
@@ -510,6 +618,8 @@ class Redline:
         gets the new text in place (the old one is kept); no version is added
         or removed, so feeds show no false change.
         """
+        from .workers import INLINE_EXTRACTIONS
+
         ids = self._archived_ids(refs, source)
         if len(ids) > INLINE_EXTRACTIONS:
             self._extraction.start()
@@ -523,6 +633,8 @@ class Redline:
 
     def _reextract_batch(self, ids: Sequence[int]) -> Iterator[ReextractResult]:
         """Re-extract a batch of articles' pages together (on every core), then store each."""
+        from .reextract import extract_captures, store_reextraction
+
         articles = self.store.articles(ids)
         captures = [self._archive.captures(article.id) for article in articles]
         every_page = [capture for pages in captures for capture in pages]
@@ -538,6 +650,8 @@ class Redline:
 
         Returns how many response records were written.
         """
+        from .warc import write_warc
+
         captures = self._archive.iter_captures(self._archived_ids(refs, source))
         filename = Path(str(getattr(stream, "name", "redline.warc.gz"))).name
         return write_warc(captures, stream, filename=filename)
@@ -558,7 +672,7 @@ class Redline:
         Version 0 has none; nor has a version whose card the classifier failed to
         compute (:meth:`reclassify` computes it).
         """
-        return self.store.cards(self.article(ref).id)
+        return self._reads.cards(self.article(ref).id)
 
     def changes(
         self,
@@ -578,6 +692,8 @@ class Redline:
         """
         if source is not None and not self._queries.source_exists(source):
             raise NotFoundError(f"no source named {source!r}")
+        from .store.queries import ChangeFilter
+
         only = ChangeFilter(since=since, kinds=kinds, min_significance=min_significance)
         return list(self._queries.changes(limit=limit, source=source, only=only).items)
 
@@ -615,9 +731,18 @@ class Redline:
     def feed(self, ref: str | int) -> bytes:
         """The article's RSS feed: one item per change, newest first, each opening with
         its change card's summary."""
+        from .feeds import article_feed
+
         article = self.article(ref)
         versions, cards = self.store.versions(article.id), self.store.cards(article.id)
         return article_feed(article, versions, cards=cards)
+
+
+def _open_store(url: str) -> Store:
+    """The store of the database at ``url``, its schema created or upgraded."""
+    from .store import Store  # SQLAlchemy: not for a command that only reads a SQLite file
+
+    return Store.open(url)
 
 
 def _read_page(path: Path) -> bytes:

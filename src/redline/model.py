@@ -37,8 +37,16 @@ __all__ = [
     "SentenceCounts",
     "Source",
     "Version",
+    "MAX_ID",
     "utc_now",
 ]
+
+MAX_ID = 2**31 - 1
+"""The largest number an Integer column (ids, version numbers) holds on PostgreSQL.
+
+SQLite's hold more, but a larger number names no row on every backend, and asking
+PostgreSQL for one is an error, not an empty answer.
+"""
 
 Clock = Callable[[], datetime]
 """Tells the time: an aware UTC datetime. Injected everywhere, so tests move it by hand."""

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
-import httpx
 import idna
 
 from .errors import InvalidURLError
@@ -169,6 +168,8 @@ def _fitting(url: str, result: str) -> str:
     """``result``, if it is short enough to keep and httpx can request it."""
     if len(result) > MAX_URL_LENGTH:
         raise _invalid(url, f"longer than {MAX_URL_LENGTH} characters")
+    import httpx  # here, not above: ``redline list`` and ``show`` need no HTTP client
+
     try:  # what the checks above let through, httpx must take: this is the proof
         _ = httpx.URL(result).host
     except (httpx.InvalidURL, UnicodeError) as exc:

@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from ..reextract import ReextractResult
-from ..shapes import REEXTRACT_RESULT
 from ._base import RedlineCommand, json_option, pass_redline, print_json
 
 if TYPE_CHECKING:
     from ..core import Redline
+    from ..reextract import ReextractResult
 
 __all__ = ["export", "reextract"]
 
@@ -58,6 +57,8 @@ def reextract(
     """
     results = redline.reextract(articles, source=source, on_result=None if as_json else _echo)
     if as_json:
+        from ..shapes import REEXTRACT_RESULT
+
         print_json([REEXTRACT_RESULT.dump(result) for result in results])
         return
     repaired = sum(len(result.repaired) for result in results)

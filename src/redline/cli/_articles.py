@@ -8,20 +8,9 @@ from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 import click
-from rich.table import Table
 
 from ..config import SiteRule, rule_toml, site_rule
-from ..diff import render_html_page, render_text
 from ..report import describe_article
-from ..shapes import (
-    ARTICLE,
-    ARTICLE_DETAIL,
-    DIFF,
-    EXTRACTION,
-    ArticleDetail,
-    Extraction,
-    VersionDiff,
-)
 from ..timefmt import format_time
 from ._base import RedlineCommand, console, fail, json_option, pass_redline, print_json, wants_color
 
@@ -94,8 +83,12 @@ def list_articles(redline: Redline, as_json: bool) -> None:
     """List tracked articles."""
     articles = redline.articles()
     if as_json:
+        from ..shapes import ARTICLE
+
         print_json([ARTICLE.dump(article) for article in articles])
         return
+    from rich.table import Table
+
     table = Table("id", "status", "versions", "last changed", "title / url", box=None)
     for article in articles:
         label = article.title or article.url
@@ -132,6 +125,8 @@ def show(redline: Redline, article: str, as_json: bool) -> None:
     versions, checks = redline.versions(found.id), redline.checks(found.id, limit=5)
     cards = redline.cards(found.id)
     if as_json:
+        from ..shapes import ARTICLE_DETAIL, ArticleDetail
+
         print_json(ARTICLE_DETAIL.dump(ArticleDetail(found, versions, checks, cards)))
     else:
         click.echo(describe_article(found, versions, checks, redline.clock(), cards))
@@ -166,6 +161,9 @@ def diff(
     Example:
         redline diff 1 --from 0 --to 2 --format html > change.html
     """
+    from ..diff import render_html_page, render_text
+    from ..shapes import DIFF, VersionDiff
+
     old, new, changes = redline.diff(article, from_number, to_number)
     card = redline.card(old, new)
     if output_format == "json":
@@ -222,6 +220,8 @@ def extract(
     rule = _trial_rule(page, url, selectors, drop)
     found = redline.extract(page, url=url, rule=rule)
     if as_json:
+        from ..shapes import EXTRACTION, Extraction
+
         print_json(EXTRACTION.dump(Extraction(found, rule_toml(rule) if rule else None)))
         return
     click.echo(f"Headline:  {found.title}")

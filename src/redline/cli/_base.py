@@ -1,5 +1,9 @@
 """What every ``redline`` command shares: the root group, the library, ``--json``.
 
+Every command module imports only click and this module at once, and what else
+a command needs inside its function: ``redline --help`` lists every command, so
+it imports them all, and must not wait for the library (see tests/test_startup.py).
+
 A command reaches the library one way: :func:`pass_redline` hands it the
 :class:`~redline.Redline` the root command's options describe, opened on
 first use (so ``--help`` never touches the database) and closed when the
@@ -16,15 +20,16 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
-from rich.console import Console
 
 from ..config import Config, load_config
 from ..errors import RedlineError
-from ..model import DeliveryRound
 from ..store.database import database_location, database_url
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..core import Redline
+    from ..model import DeliveryRound
 
 __all__ = [
     "COLOR_CHOICES",
@@ -115,7 +120,7 @@ class Opener:
 
             self._redline = Redline.open(self.database, self.config())
             click.get_current_context().call_on_close(self._redline.close)
-            if self._redline.store.created:
+            if self._redline.created:
                 say_created(str(self._redline.store.engine.url))  # str() masks a password
         return self._redline
 
@@ -159,6 +164,8 @@ def wants_color(stream: IO[str]) -> bool:
 
 def console(*, stderr: bool = False) -> Console:
     """A Rich console on stdout (or stderr) that colours exactly when :func:`wants_color`."""
+    from rich.console import Console  # ~0.05 s: only for a command that prints through Rich
+
     stream = sys.stderr if stderr else sys.stdout
     if wants_color(stream):
         return Console(file=stream, force_terminal=True, no_color=False)

@@ -10,7 +10,6 @@ import click
 from ..config import parse_duration
 from ..errors import ConfigError
 from ..model import ChangeKind
-from ..shapes import CHANGE_LISTED
 from ..timefmt import format_time
 from ._base import RedlineCommand, fail, json_option, pass_redline, print_json
 
@@ -108,6 +107,8 @@ def changes(
         limit=limit,
     )
     if as_json:
+        from ..shapes import CHANGE_LISTED
+
         print_json([CHANGE_LISTED.dump(change) for change in found])
         return
     _print_changes(found)

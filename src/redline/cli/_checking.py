@@ -9,13 +9,10 @@ import threading
 from typing import TYPE_CHECKING
 
 import click
-from rich.progress import Progress, TaskID
-from rich.table import Table
 
 from ..errors import AlreadyRunningError
 from ..model import CheckOutcome, CheckResult
 from ..report import describe_outlook
-from ..shapes import CHECK_REPORT, STATUS_REPORT, CheckReport, StatusReport
 from ._base import (
     RedlineCommand,
     console,
@@ -26,6 +23,8 @@ from ._base import (
 )
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from ..core import Redline
     from ..sources import PollResult
 
@@ -56,6 +55,8 @@ def check(redline: Redline, articles: tuple[str, ...], all_active: bool, as_json
         except AlreadyRunningError as exc:
             click.echo(f"redline: {exc}; not starting another", err=True)
             return
+    from ..shapes import CHECK_REPORT, CheckReport
+
     outlook = redline.outlook()
     counts = CHECK_REPORT.dump(CheckReport(summary, polled, outlook.next_due))
     if as_json:
@@ -83,6 +84,8 @@ class _CheckReport:
 
     def __enter__(self) -> _CheckReport:
         if not self._quiet and sys.stderr.isatty():
+            from rich.progress import Progress
+
             self._progress = Progress(transient=True, console=console(stderr=True))
             self._progress.start()
         return self
@@ -133,8 +136,12 @@ def status(redline: Redline, as_json: bool) -> None:
     health = redline.status()
     notifications = redline.delivery_health()
     if as_json:
+        from ..shapes import STATUS_REPORT, StatusReport
+
         print_json(STATUS_REPORT.dump(StatusReport(health, notifications)))
         return
+    from rich.table import Table
+
     table = Table("source", "articles", "active", "stopped", "checks 24h", "new 24h", "errors")
     for entry in health:
         table.add_row(

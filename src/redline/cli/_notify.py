@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from ..model import DeliveryRecord, DeliveryStatus
-from ..shapes import DELIVERY, RULE_INFO
 from ..timefmt import format_time
 from ._base import (
     RedlineGroup,
@@ -55,6 +53,8 @@ def list_rules(redline: Redline, as_json: bool) -> None:
     """
     rules = redline.notify_rules()
     if as_json:
+        from ..shapes import RULE_INFO
+
         print_json([RULE_INFO.dump(rule) for rule in rules])
         return
     if not rules:
@@ -103,11 +103,15 @@ def queue(redline: Redline, as_json: bool) -> None:
     """
     waiting = redline.delivery_queue()
     if as_json:
+        from ..shapes import DELIVERY
+
         print_json([DELIVERY.dump(record) for record in waiting])
         return
     if not waiting:
         click.echo("nothing queued: every notification was sent")
         return
+    from rich.table import Table
+
     table = Table("rule", "article", "version", "status", "attempts", "next attempt", "last error")
     for record in waiting:
         table.add_row(

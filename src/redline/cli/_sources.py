@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import click
 
 from ..model import Source
-from ..shapes import SOURCE
 from ..timefmt import format_time
 from ._base import RedlineGroup, json_option, pass_redline, print_json
 
@@ -68,6 +67,8 @@ def list_sources(redline: Redline, as_json: bool) -> None:
     """List the sources: their feeds, articles and how polling goes."""
     sources = redline.sources()
     if as_json:
+        from ..shapes import SOURCE
+
         print_json([SOURCE.dump(s) for s in sources])
     elif not sources:
         click.echo("no sources; add one with: redline source add NAME FEED_URL")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import zstandard
 from sqlalchemy import Engine, Select, delete, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +23,9 @@ from ..errors import NotFoundError
 from ..model import Capture
 from .rows import to_capture
 from .tables import ArticleRow, BodyRow, CaptureRow, VersionRow
+
+if TYPE_CHECKING:
+    import zstandard
 
 __all__ = ["MAX_CHAIN", "ArchiveStore", "add_capture", "body_ids", "delete_unused_bodies"]
 
@@ -222,17 +225,27 @@ class _BodyReader:
         return self._read[body_id]
 
 
+# zstandard is imported where a body is (de)compressed: a command that reads no archived
+# page (redline list, show) does not load it.
+
+
 def _compressor(dictionary: bytes | None) -> zstandard.ZstdCompressor:
+    import zstandard
+
     if dictionary is None:
         return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL)
     return zstandard.ZstdCompressor(level=COMPRESSION_LEVEL, dict_data=_dictionary(dictionary))
 
 
 def _decompressor(dictionary: bytes | None) -> zstandard.ZstdDecompressor:
+    import zstandard
+
     if dictionary is None:
         return zstandard.ZstdDecompressor()
     return zstandard.ZstdDecompressor(dict_data=_dictionary(dictionary))
 
 
 def _dictionary(content: bytes) -> zstandard.ZstdCompressionDict:
+    import zstandard
+
     return zstandard.ZstdCompressionDict(content, dict_type=zstandard.DICT_TYPE_RAWCONTENT)

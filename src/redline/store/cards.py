@@ -17,8 +17,8 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..cards import Classifier
-from ..model import ChangeCard, ChangeKind, NumberChange, SentenceCounts
-from .rows import to_version
+from ..model import ChangeCard
+from .rows import to_card, to_version
 from .tables import ChangeCardKindRow, ChangeCardRow, VersionRow
 
 __all__ = [
@@ -86,25 +86,6 @@ def cards_by_version_id(session: Session, version_ids: Sequence[int]) -> dict[in
     """The cards of these versions (those that have one), by version id."""
     query = select(ChangeCardRow).where(ChangeCardRow.version_id.in_(version_ids))
     return {row.version_id: to_card(row) for row in session.scalars(query)}
-
-
-def to_card(row: ChangeCardRow) -> ChangeCard:
-    return ChangeCard(
-        kinds=tuple(ChangeKind(kind) for kind in row.kinds),
-        significance=row.significance,
-        summary=row.summary,
-        reasons=tuple(row.reasons),
-        sentences=SentenceCounts(
-            added=row.sentences_added,
-            deleted=row.sentences_deleted,
-            edited=row.sentences_edited,
-            moved=row.sentences_moved,
-        ),
-        words_changed=row.words_changed,
-        numbers=tuple(NumberChange(old, new) for old, new in row.numbers),
-        revert_of=row.revert_of,
-        classifier_version=row.classifier_version,
-    )
 
 
 def _card_row(version: VersionRow, card: ChangeCard) -> ChangeCardRow:

@@ -4,6 +4,12 @@ A database that refuses writes (a read-only SQLite file or directory, a
 read-only PostgreSQL transaction, a role without the privilege) is a
 :class:`StoreError` at the first statement it refuses, from every engine
 :func:`open_engine` makes: no caller needs to catch the driver's errors.
+
+Alembic loads only to upgrade a schema: :func:`upgrade` first compares the
+database's revision with :data:`SCHEMA_REVISION` in one query (loading Alembic
+costs every command ~0.15 s). SQLAlchemy loads only to open an engine or read a
+URL: naming a SQLite file needs neither, so ``redline list`` and ``show`` read a
+current archive without them (see :mod:`.sqlite_reads`).
 """
 
 from __future__ import annotations
@@ -17,20 +23,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import platformdirs
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, ExceptionContext, create_engine, event
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import AlreadyRunningError, StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+    from sqlalchemy import Engine, ExceptionContext
+    from sqlalchemy.engine import URL
+
 __all__ = [
+    "SCHEMA_REVISION",
     "SchemaChange",
     "database_location",
     "database_url",
@@ -43,6 +46,10 @@ __all__ = [
 ]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA_REVISION = "0011"
+"""The newest migration in migrations/versions (Alembic's head), known without loading
+Alembic. A new migration changes it: tests/test_store.py fails until it does."""
 
 _SQLITE_READONLY = 8
 """SQLite's primary result code for a write refused: a read-only file, or a directory
@@ -63,6 +70,8 @@ class SchemaChange(enum.Enum):
 
 def default_database_path() -> Path:
     """The SQLite file used when no database is named: in the user's data directory."""
+    import platformdirs  # ~0.02 s: only when no database is named
+
     return Path(platformdirs.user_data_dir("redline")) / "redline.db"
 
 
@@ -71,7 +80,12 @@ def database_url(url_or_path: str | Path | None) -> str:
     if url_or_path is None:
         url_or_path = default_database_path()
     text = str(url_or_path)
+    if text.startswith("sqlite:///") and "?" not in text:
+        return text  # SQLAlchemy reads any path here: no need to load it to check the URL
     if "://" in text:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             make_url(text)
         except ArgumentError as exc:
@@ -82,11 +96,15 @@ def database_url(url_or_path: str | Path | None) -> str:
 
 def display_url(url: str) -> str:
     """``url`` with any password masked, fit to print."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
 def database_location(url: str | URL) -> str:
     """Where the database is, fit to print: a SQLite file's path, else the masked URL."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     path = sqlite_file(parsed)
     return str(path) if path is not None else parsed.render_as_string(hide_password=True)
@@ -107,6 +125,10 @@ def open_engine(url: str) -> Engine:
     Only the default database's folder is created when missing: any other
     missing folder is more likely a typo than a wish for a new archive.
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     parsed = make_url(url)
     if (path := sqlite_file(parsed)) is not None:
         _ensure_folder(path)
@@ -192,6 +214,8 @@ def migrations_directory() -> Path:
 
 
 def alembic_config() -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(migrations_directory()))
     return config
@@ -199,17 +223,42 @@ def alembic_config() -> AlembicConfig:
 
 def upgrade(engine: Engine, *, only_if_needed: bool = True) -> SchemaChange:
     """Bring the schema to the newest revision; return what that did."""
-    config = alembic_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
-        with engine.begin() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
-            if only_if_needed and current == head:
-                return SchemaChange.UNCHANGED
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        if only_if_needed and _revisions(engine) == [SCHEMA_REVISION]:
+            return SchemaChange.UNCHANGED
+        return _upgrade_with_alembic(engine, only_if_needed=only_if_needed)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot upgrade the database: {_one_line(exc)}") from exc
+
+
+def _revisions(engine: Engine) -> list[str]:
+    """The revisions the database's ``alembic_version`` names; none if it has no such table."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    with engine.connect() as connection:
+        try:
+            found = connection.execute(text("SELECT version_num FROM alembic_version"))
+            return list(found.scalars())
+        except (OperationalError, ProgrammingError):  # no such table (on SQLite, PostgreSQL)
+            return []
+
+
+def _upgrade_with_alembic(engine: Engine, *, only_if_needed: bool) -> SchemaChange:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with engine.begin() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+        if only_if_needed and current == head:
+            return SchemaChange.UNCHANGED
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
     return SchemaChange.CREATED if current is None else SchemaChange.UPGRADED
 
 

@@ -4,15 +4,35 @@ Every read of an article goes through :func:`article_query`, which finds its
 version count and latest headline with one index probe each (the
 ``(article_id, number)`` unique index), so reading one article costs the same
 at any archive size.
+
+The functions from rows to values read only the rows' attributes, so they map
+:mod:`.sqlite_reads`' rows as well; this module imports SQLAlchemy where it
+builds a query, as that module must not load it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from typing import TYPE_CHECKING
 
 from ..errors import ErrorKind
-from ..model import Article, ArticleStatus, Capture, CheckOutcome, CheckRecord, Source, Version
-from .tables import ArticleRow, CaptureRow, CheckRow, SourceRow, VersionRow
+from ..model import (
+    Article,
+    ArticleStatus,
+    Capture,
+    ChangeCard,
+    ChangeKind,
+    CheckOutcome,
+    CheckRecord,
+    NumberChange,
+    SentenceCounts,
+    Source,
+    Version,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+
+    from .tables import ArticleRow, CaptureRow, ChangeCardRow, CheckRow, SourceRow, VersionRow
 
 __all__ = [
     "article_query",
@@ -20,6 +40,7 @@ __all__ = [
     "source_query",
     "to_article",
     "to_capture",
+    "to_card",
     "to_check",
     "to_source",
     "to_version",
@@ -28,6 +49,10 @@ __all__ = [
 
 def article_query() -> Select[ArticleRow, int, str | None]:
     """Articles with their version count and latest headline, one index probe each."""
+    from sqlalchemy import func, select
+
+    from .tables import ArticleRow, VersionRow
+
     count = select(func.count()).where(VersionRow.article_id == ArticleRow.id)
     latest = (
         select(VersionRow.title)
@@ -40,6 +65,10 @@ def article_query() -> Select[ArticleRow, int, str | None]:
 
 def checks_query(article_id: int, limit: int) -> Select[CheckRow]:
     """An article's latest ``limit`` checks, newest first."""
+    from sqlalchemy import select
+
+    from .tables import CheckRow
+
     return (
         select(CheckRow)
         .where(CheckRow.article_id == article_id)
@@ -50,6 +79,10 @@ def checks_query(article_id: int, limit: int) -> Select[CheckRow]:
 
 def source_query() -> Select[SourceRow, int, int]:
     """Sources with how many articles carry their name, and how many of those are active."""
+    from sqlalchemy import func, select
+
+    from .tables import ArticleRow, SourceRow
+
     articles = select(func.count(ArticleRow.id)).where(ArticleRow.source == SourceRow.name)
     active = articles.where(ArticleRow.status == ArticleStatus.ACTIVE.value)
     return select(
@@ -120,6 +153,25 @@ def to_version(row: VersionRow) -> Version:
         paragraphs=tuple(row.paragraphs),
         content_hash=row.content_hash,
         extractor_version=row.extractor_version,
+    )
+
+
+def to_card(row: ChangeCardRow) -> ChangeCard:
+    return ChangeCard(
+        kinds=tuple(ChangeKind(kind) for kind in row.kinds),
+        significance=row.significance,
+        summary=row.summary,
+        reasons=tuple(row.reasons),
+        sentences=SentenceCounts(
+            added=row.sentences_added,
+            deleted=row.sentences_deleted,
+            edited=row.sentences_edited,
+            moved=row.sentences_moved,
+        ),
+        words_changed=row.words_changed,
+        numbers=tuple(NumberChange(old, new) for old, new in row.numbers),
+        revert_of=row.revert_of,
+        classifier_version=row.classifier_version,
     )
 
 

@@ -8,7 +8,10 @@ the migrations build the models) to leave them alone.
 
 from __future__ import annotations
 
-from alembic.runtime.environment import NameFilterParentNames, NameFilterType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the hook's types only: opening a database must not load Alembic
+    from alembic.runtime.environment import NameFilterParentNames, NameFilterType
 
 __all__ = ["SEARCH_COLUMN", "SEARCH_INDEX", "SEARCH_TABLE", "include_name"]
 

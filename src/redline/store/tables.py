@@ -28,14 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..model import MAX_ID as MAX_ID  # the schema's bound, kept with the values it bounds
 from ..model import ArticleStatus
-
-MAX_ID = 2**31 - 1
-"""The largest number an Integer column (ids, version numbers) holds on PostgreSQL.
-
-SQLite's hold more, but a larger number names no row on every backend, and asking
-PostgreSQL for one is an error, not an empty answer.
-"""
 
 URL_LENGTH = 2048
 """The longest URL an article's URL columns hold (PostgreSQL refuses a longer one)."""
