@@ -11,7 +11,16 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 
 from ..errors import ErrorKind
-from ..model import Article, ArticleStatus, Capture, CheckOutcome, CheckRecord, Source, Version
+from ..model import (
+    Article,
+    ArticleStatus,
+    Capture,
+    CheckOutcome,
+    CheckPath,
+    CheckRecord,
+    Source,
+    Version,
+)
 from .tables import ArticleRow, CaptureRow, CheckRow, SourceRow, VersionRow
 
 __all__ = [
@@ -94,6 +103,8 @@ def to_article(row: ArticleRow, count: int, title: str | None) -> Article:
         last_modified=row.last_modified,
         version_count=count,
         consecutive_failures=row.consecutive_failures,
+        fastpath_rule=row.fastpath_rule,
+        fastpath_checks=row.fastpath_checks or 0,
     )
 
 
@@ -107,6 +118,7 @@ def to_check(row: CheckRow) -> CheckRecord:
         bytes=row.bytes,
         version=row.version_number,
         error_kind=None if row.error_kind is None else ErrorKind(row.error_kind),
+        decided_by=None if row.decided_by is None else CheckPath(row.decided_by),
     )
 
 
