@@ -307,3 +307,23 @@ def test_a_learned_rule_survives_storage_and_another_format_is_ignored() -> None
     assert LearnedRule.from_json(stored.replace('"format":1', '"format":2')) is None
     assert LearnedRule.from_json("{not json") is None
     assert LearnedRule.from_json(None) is None
+
+
+def test_a_page_too_deep_to_walk_is_no_rule_and_no_answer() -> None:
+    page = PAGES[0]
+    html = page.render(1, unedited)
+    tracker = Tracker.start(html, URL.format(page.name))
+    assert tracker.rule is not None
+    deep = html.replace("<main>", "<main>" + "<div>" * 5000, 1)
+    assert learn_rule(deep, tracker.extracted) is None
+    assert confirms_unchanged(deep, tracker.rule) is False
+
+
+def test_a_rule_stays_small_whatever_the_page_names_its_boxes() -> None:
+    page = PAGES[0]
+    long_name = "promo-" + "x" * 20_000
+    html = page.render(1, unedited).replace('class="share-tools"', f'class="{long_name}"')
+    tracker = Tracker.start(html, URL.format(page.name))
+    assert tracker.rule is not None
+    assert len(tracker.rule.to_json()) < 5_000
+    assert tracker.agrees(html.replace("shares</div>", "shares today</div>"))

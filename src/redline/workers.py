@@ -185,9 +185,15 @@ def _extract_and_learn(
     learned_at: str,
 ) -> tuple[ExtractedArticle, LearnedRule | None]:
     extracted = extract(html, url, rules=rules)
-    learned = learn_rule(
-        html, extracted, rule=rule_for(url, rules), learned_at=learned_at, previous=previous
-    )
+    try:
+        learned = learn_rule(
+            html, extracted, rule=rule_for(url, rules), learned_at=learned_at, previous=previous
+        )
+    except (
+        Exception
+    ) as exc:  # a page learning trips on (nested too deep...) is extracted all the same
+        log.debug("learning the fast path's rule for %s failed", url, exc_info=exc)
+        learned = None
     return extracted, learned
 
 

@@ -36,17 +36,17 @@ from ..config import SiteRule
 from ..errors import RedlineError
 from ..model import ExtractedArticle
 from ._boilerplate import without_boilerplate
-from ._clean import _CHROME_TAGS, _SOCIAL_EMBED_CLASSES
-from ._headline import _SITE_NAME_META
+from ._clean import CHROME_TAGS, SOCIAL_EMBED_CLASSES
+from ._headline import SITE_NAME_META
 from ._html import page_text
-from ._metadata import _AUTHOR_META, join_names
+from ._metadata import AUTHOR_META, join_names
 from ._text import HTML_LAYOUT, normalize_text
 
 __all__ = ["LearnedRule", "confirms_unchanged", "learn_rule"]
 
 _FORMAT = 1  # of the stored rule: a rule of another format is ignored, as another extractor's
 _DIGITS = re.compile(r"\d+")  # ids and classes numbered per render ("cookie-notice-12")
-_HEADLINE_META = ("og:title", "twitter:title", *_SITE_NAME_META)
+_HEADLINE_META = ("og:title", "twitter:title", *SITE_NAME_META)
 _HEADLINE_ELEMENTS = "title, h1, [itemprop=headline]"
 _GUARD_ELEMENTS = (
     f"{_HEADLINE_ELEMENTS}, [itemprop=author], a[rel=author], [class*=byline], [class*=author]"
@@ -54,7 +54,8 @@ _GUARD_ELEMENTS = (
 # The JSON-LD keys that the headline and byline are read from (publisher: the site's name).
 _LINKED_KEYS = frozenset({"@type", "@id", "@graph", "headline", "author", "publisher", "name"})
 _BOX_TAGS = frozenset({"figure", "figcaption", "form", "header", "section"})
-_MAX_SKIPPED = 64  # element kinds left out; more means the page is not one layout
+_MAX_SKIPPED = 64
+_MAX_SIGNATURE_CHARS = 120  # element kinds left out; more means the page is not one layout
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def learn_rule(
             return None
         around = _digest(_around(root, container, learned))
         return dataclasses.replace(learned, around_digest=around)
-    except (RedlineError, SelectolaxError):
+    except (RedlineError, SelectolaxError, RecursionError):  # too deep for a walk: no answer
         return None
 
 
@@ -228,7 +229,7 @@ def confirms_unchanged(
             and _digest(_around(root, container, learned)) == learned.around_digest
             and _guard_digest(page, rule) == learned.guard_digest
         )
-    except (RedlineError, SelectolaxError):
+    except (RedlineError, SelectolaxError, RecursionError):  # too deep for a walk: no answer
         return False
 
 
@@ -285,7 +286,7 @@ def _blocks(
                     first.append(path)
                 buffer.append(text)
                 continue
-            if tag is None or tag.startswith("-") or tag in _CHROME_TAGS:
+            if tag is None or tag.startswith("-") or tag in CHROME_TAGS:
                 continue  # comments, the doctype; chrome that the extractor always removes
             signature = _signature(child)
             if signature in skipped or child.mem_id == left_out:
@@ -304,7 +305,7 @@ def _blocks(
 def _children(node: LexborNode) -> Iterator[LexborNode]:
     """The nodes the text of ``node`` is read from: its children, but in a social media
     embed its paragraphs only, as the extractor keeps them (the likes and dates go)."""
-    if node.tag == "blockquote" and _SOCIAL_EMBED_CLASSES & set(
+    if node.tag == "blockquote" and SOCIAL_EMBED_CLASSES & set(
         (node.attributes.get("class") or "").split()
     ):
         return iter(node.css("p"))
@@ -322,7 +323,11 @@ def _signature(node: LexborNode) -> str:
     tag = node.tag or ""
     if not (name or classes):
         return f"{tag}." if tag in _BOX_TAGS else tag
-    return _DIGITS.sub("", f"{tag}#{name}.{'.'.join(sorted(classes))}")
+    signature = _DIGITS.sub("", f"{tag}#{name}.{'.'.join(sorted(classes))}")
+    if len(signature) <= _MAX_SIGNATURE_CHARS:
+        return signature
+    # a page's attribute may be as long as it likes; the stored rule may not
+    return f"{tag}#~{hashlib.sha256(signature.encode('utf-8', 'replace')).hexdigest()[:16]}"
 
 
 def _kept(texts: Sequence[str], title: str, byline: str | None) -> list[str]:
@@ -416,9 +421,9 @@ def _guard_digest(page: _Page, rule: SiteRule | None) -> str:
         key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
         key = (key or "").strip().lower()
         content = attributes.get("content") or ""
-        if key in _HEADLINE_META or key in _AUTHOR_META:
+        if key in _HEADLINE_META or key in AUTHOR_META:
             parts.append(f"meta {key}={content}")
-        if key in _AUTHOR_META:
+        if key in AUTHOR_META:
             authors.append(unescape(content))
     for script in tree.css("script[type='application/ld+json']"):
         parts.append(f"ld {_linked_summary(script.text(deep=True))}")

@@ -23,9 +23,9 @@ from ._html import find_elements
 from ._sources import PageSources, read_sources
 from ._text import normalize_text
 
-__all__ = ["PageMetadata", "join_names", "read_metadata"]
+__all__ = ["AUTHOR_META", "PageMetadata", "join_names", "read_metadata"]
 
-_AUTHOR_META = (
+AUTHOR_META = (
     *("author", "article:author", "parsely-author", "sailthru.author", "byl"),
     *("dc.creator", "dcterms.creator"),
 )
@@ -161,7 +161,7 @@ def _author_candidates(sources: PageSources) -> Iterator[Iterable[str]]:
     byline element in turn; JSON-LD organizations only as a last resort.
     """
     yield _linked_authors(sources.linked_data, people=True)
-    yield sources.meta_values(_AUTHOR_META)
+    yield sources.meta_values(AUTHOR_META)
     yield sources.element_texts(_AUTHOR_ELEMENTS)
     for xpath in _BYLINE_ELEMENTS:
         yield from ([text] for text in sources.element_texts(xpath))
