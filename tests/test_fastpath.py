@@ -327,3 +327,30 @@ def test_a_rule_stays_small_whatever_the_page_names_its_boxes() -> None:
     assert tracker.rule is not None
     assert len(tracker.rule.to_json()) < 5_000
     assert tracker.agrees(html.replace("shares</div>", "shares today</div>"))
+
+
+def linked_data_page(author: str, minutes: int) -> str:
+    """A page whose byline JSON-LD states, beside a byline element with a time stamp."""
+    linked = json.dumps({"@type": "NewsArticle", "headline": "Ferry fares to rise", "author": {
+        "@type": "Person", "name": author}})  # fmt: skip
+    paragraphs = "".join(
+        f"<p>{sentence} The operator said the change was needed to keep the service.</p>"
+        for sentence in (
+            "Fares on the harbour ferry will rise by ten pence.",
+            "Season tickets too.",
+        )
+    )
+    return (
+        f'<html><head><script type="application/ld+json">{linked}</script></head><body>'
+        f"<main><article><h1>Ferry fares to rise</h1>"
+        f'<div class="byline">By {author} · Updated {minutes} minutes ago</div>'
+        f'<div class="body">{paragraphs}</div></article></main></body></html>'
+    )
+
+
+def test_a_byline_stated_in_json_ld_is_guarded_there_not_in_the_page() -> None:
+    tracker = Tracker.start(linked_data_page("Jane Doe", 3), URL.format("ferry"))
+    assert tracker.extracted.byline == "Jane Doe"
+    assert tracker.agrees(linked_data_page("Jane Doe", 17))
+    assert not tracker.agrees(linked_data_page("Dana Whitfield", 17))
+    assert full_hash(linked_data_page("Dana Whitfield", 17), tracker.url) != tracker.digest

@@ -37,6 +37,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("checks", schema=None) as batch_op:
         batch_op.drop_column("decided_by")
-    with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.drop_column("fastpath_checks")
-        batch_op.drop_column("fastpath_rule")
+    # Not in a batch: on SQLite that would copy the articles table, which every other
+    # table refers to, and dropping the old copy fails ("database table is locked").
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35+, PostgreSQL) drops these plain columns.
+    op.drop_column("articles", "fastpath_checks")
+    op.drop_column("articles", "fastpath_rule")

@@ -2,19 +2,19 @@
 
 After a full extraction, :func:`learn_rule` learns where the article lives on
 the page: the element that holds all its paragraphs (the *container*, named by
-its path from ``<html>``), the elements inside and around it whose text the
-extractor left out (ads, credits and counters that re-render), and fingerprints
-of the paragraph text that rule selects, of the text blocks around the
-container, and of every place the headline and byline are read from (``<h1>``,
-``<title>``, ``og:title``, author ``<meta>``, JSON-LD, byline elements, the
-site rule's selectors). A rule is kept only if, on the page it was learned
-from, it selects exactly the extracted paragraphs.
+its path from ``<html>``), the boxes in and around it whose text the extractor
+left out (ads, credits and counters that re-render), and fingerprints of the
+paragraph text that rule selects, of the rest of the page's text outside the
+container and those boxes, and of every place the headline and byline are read
+from (``<h1>``, ``<title>``, ``og:title``, author ``<meta>``, JSON-LD, byline
+elements, the site rule's selectors). A rule is kept only if, on the page it
+was learned from, it selects exactly the extracted paragraphs.
 
 On the next check :func:`confirms_unchanged` parses the page with lexbor
 (selectolax: about a millisecond for a large page, where the full extractor
 takes tens) and compares the fingerprints. All equal means the article is
 unchanged; anything else (the container gone, a text differs, a new block
-beside the container, another headline or byline) is no answer, and the full
+anywhere on the page, another headline or byline) is no answer, and the full
 extractor decides. The fast path never finds a change, so at worst it delays
 one until the next full extraction, which runs every N-th check anyway.
 """
@@ -26,7 +26,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
 from typing import Any
 
@@ -39,7 +39,8 @@ from ._boilerplate import without_boilerplate
 from ._clean import CHROME_TAGS, SOCIAL_EMBED_CLASSES
 from ._headline import SITE_NAME_META
 from ._html import page_text
-from ._metadata import AUTHOR_META, join_names
+from ._metadata import AUTHOR_META, join_names, linked_authors
+from ._sources import linked_objects
 from ._text import HTML_LAYOUT, normalize_text
 
 __all__ = ["LearnedRule", "confirms_unchanged", "learn_rule"]
@@ -53,9 +54,10 @@ _GUARD_ELEMENTS = (
 )
 # The JSON-LD keys that the headline and byline are read from (publisher: the site's name).
 _LINKED_KEYS = frozenset({"@type", "@id", "@graph", "headline", "author", "publisher", "name"})
+# Tags of boxes that are a kind of box even without a class or id
 _BOX_TAGS = frozenset({"figure", "figcaption", "form", "header", "section"})
-_MAX_SKIPPED = 64
-_MAX_SIGNATURE_CHARS = 120  # element kinds left out; more means the page is not one layout
+_MAX_SKIPPED = 64  # kinds of box left out; more, and the page is not of one layout
+_MAX_SIGNATURE_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,6 @@ class LearnedRule:
     """Of every place the headline and byline are read from."""
     learned_at: str = ""
     """When (ISO 8601): a full extraction runs anyway once the rule is old enough."""
-    checks: int = field(default=0, compare=False)
-    """Checks the rule has answered since it was learned."""
 
     def to_json(self) -> str:
         return json.dumps(
@@ -100,7 +100,7 @@ class LearnedRule:
         )
 
     @classmethod
-    def from_json(cls, text: str | None, *, checks: int = 0) -> LearnedRule | None:
+    def from_json(cls, text: str | None) -> LearnedRule | None:
         """The rule stored as ``text``; None if there is none, or it is of another format."""
         if not text:
             return None
@@ -118,7 +118,6 @@ class LearnedRule:
                 around_digest=data["around_digest"],
                 guard_digest=data["guard_digest"],
                 learned_at=data["learned_at"],
-                checks=checks,
             )
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -410,8 +409,9 @@ def _elements(node: LexborNode) -> Iterator[LexborNode]:
 def _guard_digest(page: _Page, rule: SiteRule | None) -> str:
     """A digest of every place the headline and byline are read from.
 
-    The byline elements count only if the author ``<meta>`` names nobody: the
-    extractor reads them only then, and they hold time stamps ("By Jane Doe · 2h ago").
+    The byline elements count only if the JSON-LD people and the author ``<meta>``
+    name nobody: the extractor reads them only then, and they hold time stamps
+    ("By Jane Doe · 2h ago").
     """
     tree = page.tree
     parts: list[str] = []
@@ -425,8 +425,9 @@ def _guard_digest(page: _Page, rule: SiteRule | None) -> str:
             parts.append(f"meta {key}={content}")
         if key in AUTHOR_META:
             authors.append(unescape(content))
-    for script in tree.css("script[type='application/ld+json']"):
-        parts.append(f"ld {_linked_summary(script.text(deep=True))}")
+    scripts = [script.text(deep=True) for script in tree.css("script[type='application/ld+json']")]
+    parts.extend(f"ld {_linked_summary(text)}" for text in scripts)
+    authors += linked_authors(linked_objects(scripts), people=True)
     elements = _HEADLINE_ELEMENTS if join_names(authors) else _GUARD_ELEMENTS
     parts.extend(f"{element.tag} {_element_text(element)}" for element in tree.css(elements))
     if rule is not None:
