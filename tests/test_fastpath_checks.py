@@ -28,8 +28,8 @@ from test_pipeline import Newsroom
 STORY = FIRST_EDITION[0]
 
 
-def with_fastpath(**settings: object) -> Config:
-    return dataclasses.replace(LOOPBACK, fastpath=FastPathConfig(**settings))  # type: ignore[arg-type]
+def with_fastpath(settings: FastPathConfig) -> Config:
+    return dataclasses.replace(LOOPBACK, fastpath=settings)
 
 
 @pytest.fixture
@@ -76,7 +76,9 @@ def test_an_unchanged_page_is_confirmed_by_the_fast_path_and_an_edit_is_not(
 def test_every_nth_check_and_an_old_rule_go_the_full_path(
     make_redline: RedlineFactory, newsroom: Newsroom, clock: Clock
 ) -> None:
-    redline = make_redline(with_fastpath(full_every=3, full_after=timedelta(hours=6)))
+    redline = make_redline(
+        with_fastpath(FastPathConfig(full_every=3, full_after=timedelta(hours=6)))
+    )
     redline.add([newsroom.url])
     for _ in range(6):
         check_in(redline, clock)
@@ -88,7 +90,7 @@ def test_every_nth_check_and_an_old_rule_go_the_full_path(
 def test_with_the_fast_path_off_every_check_extracts(
     make_redline: RedlineFactory, newsroom: Newsroom, clock: Clock
 ) -> None:
-    redline = make_redline(with_fastpath(enabled=False))
+    redline = make_redline(with_fastpath(FastPathConfig(enabled=False)))
     redline.add([newsroom.url])
     assert [check_in(redline, clock) for _ in range(3)][1:] == [CheckOutcome.UNCHANGED] * 2
     assert paths(redline, newsroom.url) == [FULL, FULL, FULL]

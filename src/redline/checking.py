@@ -1,9 +1,11 @@
 """One check pass: fetch, extract and record each article, many at a time.
 
 Fetching is asynchronous (a bounded set of workers sharing one
-:class:`~redline.fetch.Fetcher`); extraction, which is CPU work, runs in a
-process pool sized to the cores once a pass is big enough to pay for it; each
-result is recorded in its own transaction as soon as it is known. A pass can
+:class:`~redline.fetch.Fetcher`); a page the fast path confirms unchanged (see
+:mod:`redline.extract._fastpath`) goes no further; extraction, which is CPU
+work, runs in a process pool sized to the cores once a pass is big enough to
+pay for it, and learns the fast path's rule for the next check; each result is
+recorded in its own transaction as soon as it is known. A pass can
 be stopped: workers finish no new article after ``stop`` is set, in-flight
 fetches are cancelled, and nothing half-done is written.
 
