@@ -80,6 +80,7 @@ def test_status_json_from_the_cli(tmp_path: Path) -> None:
                 "active": 1,
                 "stopped": 0,
                 "checks_24h": 0,
+                "fast_checks_24h": 0,
                 "new_versions_24h": 0,
                 "errors_24h": 0,
                 "error_rate_24h": 0.0,

@@ -54,6 +54,7 @@ if typing.TYPE_CHECKING:  # what the type checker sees at once, and __getattr__ 
         ArticleStatus,
         Capture,
         CheckOutcome,
+        CheckPath,
         CheckResult,
         CheckSummary,
         DeliveryRecord,
@@ -70,9 +71,10 @@ _HOMES = {
     **dict.fromkeys(["ArticleDiff", "DiffOp"], "diff"),
     **dict.fromkeys(["ExtractedArticle", "extract_article"], "extract"),
     **dict.fromkeys(
-        ["Article", "ArticleStatus", "Capture", "CheckOutcome", "CheckResult", "CheckSummary"],
+        ["Article", "ArticleStatus", "Capture", "CheckOutcome", "CheckPath", "CheckResult"],
         "model",
     ),
+    "CheckSummary": "model",
     **dict.fromkeys(["DeliveryRecord", "DeliveryRound", "DeliveryStatus", "Version"], "model"),
 }
 """The module each lazily imported public name comes from."""
@@ -85,6 +87,7 @@ __all__ = [
     "BlockedAddressError",
     "Capture",
     "CheckOutcome",
+    "CheckPath",
     "CheckResult",
     "CheckSummary",
     "Config",

@@ -1,9 +1,11 @@
 """One check pass: fetch, extract and record each article, many at a time.
 
 Fetching is asynchronous (a bounded set of workers sharing one
-:class:`~redline.fetch.Fetcher`); extraction, which is CPU work, runs in a
-process pool sized to the cores once a pass is big enough to pay for it; each
-result is recorded in its own transaction as soon as it is known. A pass can
+:class:`~redline.fetch.Fetcher`); a page the fast path confirms unchanged (see
+:mod:`redline.extract._fastpath`) goes no further; extraction, which is CPU
+work, runs in a process pool sized to the cores once a pass is big enough to
+pay for it, and learns the fast path's rule for the next check; each result is
+recorded in its own transaction as soon as it is known. A pass can
 be stopped: workers finish no new article after ``stop`` is set, in-flight
 fetches are cancelled, and nothing half-done is written.
 
@@ -28,8 +30,9 @@ from datetime import datetime, timedelta
 
 from .config import Config
 from .errors import ErrorKind, ExtractionError, FetchError, RedlineError, StoreError
+from .extract import LearnedRule, confirms_unchanged, extractor_version, rule_for
 from .fetch import Fetcher
-from .model import Article, CheckResult, ExtractedArticle, NextCheck, Observation
+from .model import Article, CheckPath, CheckResult, ExtractedArticle, NextCheck, Observation
 from .reextract import capture_html
 from .schedule import plan_next_check
 from .store import ArchiveStore, Planner, Store
@@ -133,8 +136,17 @@ class CheckPass:
         )
         if page.not_modified:
             return seen
+        previous = self._learned_rule(article, page.final_url, checked_at)
+        if previous is not None and self._confirms_unchanged(page.text, page.final_url, previous):
+            return replace(seen, duration=time.monotonic() - started, decided_by=CheckPath.FAST)
         try:
-            extracted = await self.extraction.extract(page.text, page.final_url, self.config)
+            extracted, learned = await self.extraction.extract_and_learn(
+                page.text,
+                page.final_url,
+                self.config,
+                previous=previous,
+                learned_at=checked_at.isoformat(),
+            )
         except ExtractionError as exc:
             return replace(seen, error=str(exc), error_kind=exc.kind)
         except Exception as exc:  # a bug on one odd page: what the fetch saw is kept
@@ -147,7 +159,38 @@ class CheckPass:
             body=page.body,
             headers=page.headers,
             rebaseline=await self._rebaseline(article, extracted),
+            decided_by=CheckPath.FULL,
+            learned_rule=None if learned is None else learned.to_json(),
         )
+
+    def _learned_rule(self, article: Article, url: str, now: datetime) -> LearnedRule | None:
+        """The fast path's rule for ``article`` if this check may use it, else None.
+
+        Not when the fast path is off, nor for a rule of another extractor or site
+        rule (that re-baselines), nor on every ``full_every``-th check, nor once the
+        rule is ``full_after`` old: those checks extract in full.
+        """
+        settings = self.config.fastpath
+        learned = LearnedRule.from_json(article.fastpath_rule)
+        if not settings.enabled or learned is None or article.version_count == 0:
+            return None
+        if learned.extractor_version != extractor_version(rule_for(url, self.config.sites)):
+            return None
+        if article.fastpath_checks + 1 >= settings.full_every:
+            return None
+        try:
+            age = now - datetime.fromisoformat(learned.learned_at)
+        except (ValueError, TypeError):  # a naive or odd time stamp: extract in full
+            return None
+        return learned if timedelta(0) <= age < settings.full_after else None
+
+    def _confirms_unchanged(self, html: str, url: str, learned: LearnedRule) -> bool:
+        """Whether the fast path confirms the page unchanged; a failure in it is no answer."""
+        try:
+            return confirms_unchanged(html, learned, rule=rule_for(url, self.config.sites))
+        except Exception as exc:  # a bug on one odd page: the full path decides
+            log.debug("the fast path failed on %s", url, exc_info=exc)
+            return False
 
     async def _rebaseline(
         self, article: Article, extracted: ExtractedArticle

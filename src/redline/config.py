@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Config",
     "DeliverySettings",
+    "FastPathConfig",
     "FetchConfig",
     "MAX_DURATION",
     "ScheduleConfig",
@@ -100,6 +101,21 @@ class ScheduleConfig:
     stop_after: timedelta = timedelta(days=40)
     source_interval: timedelta = timedelta(minutes=10)
     lease: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class FastPathConfig:
+    """The learned fast path for unchanged pages (``[fastpath]``).
+
+    A check whose page still holds the article where it was found, with the
+    same text, headline and byline, is recorded as unchanged without the full
+    extractor. Every ``full_every``-th check, and any check once the rule is
+    ``full_after`` old, extracts in full anyway.
+    """
+
+    enabled: bool = True
+    full_every: int = 10
+    full_after: timedelta = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -178,6 +194,7 @@ class Config:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     versions: VersionPolicy = field(default_factory=VersionPolicy)
+    fastpath: FastPathConfig = field(default_factory=FastPathConfig)
     sites: tuple[SiteRule, ...] = ()
     web: WebConfig = field(default_factory=WebConfig)
     notify: tuple[Rule, ...] = ()
@@ -200,7 +217,8 @@ def load_config(path: str | Path | None) -> Config:
 
 def config_from_dict(data: Mapping[str, Any]) -> Config:
     """Build a :class:`Config` from parsed TOML, checking every key and type."""
-    sections = {"database", "fetch", "schedule", "versions", "sites", "web", "notify", "delivery"}
+    sections = {"database", "fetch", "schedule", "versions", "fastpath", "sites", "web"}
+    sections |= {"notify", "delivery"}
     _reject_unknown(data, sections, "config")
     database = data.get("database", {})
     _reject_unknown(database, {"url"}, "[database]")
@@ -212,6 +230,7 @@ def config_from_dict(data: Mapping[str, Any]) -> Config:
         fetch=_fetch_config(data.get("fetch", {})),
         schedule=_schedule_config(data.get("schedule", {})),
         versions=_version_policy(data.get("versions", {})),
+        fastpath=_fastpath_config(data.get("fastpath", {})),
         sites=tuple(_site_rule(site) for site in sites),
         web=_web_config(data.get("web", {})),
         **_notify_config(data),
@@ -318,6 +337,20 @@ def _schedule_config(table: Mapping[str, Any]) -> ScheduleConfig:
 
 def _duration(table: Mapping[str, Any], key: str, default: timedelta, where: str) -> timedelta:
     return parse_duration(table.get(key, default.total_seconds()), name=f"{where} {key}")
+
+
+def _fastpath_config(table: Mapping[str, Any]) -> FastPathConfig:
+    where = "[fastpath]"
+    _reject_unknown(table, {f.name for f in dataclasses.fields(FastPathConfig)}, where)
+    default = FastPathConfig()
+    config = FastPathConfig(
+        enabled=_typed(table, "enabled", bool, default.enabled, where),
+        full_every=_count(table, "full_every", default.full_every, where, high=1_000_000),
+        full_after=_duration(table, "full_after", default.full_after, where),
+    )
+    if config.full_after.total_seconds() <= 0:
+        raise ConfigError(f"{where} full_after: must be positive")
+    return config
 
 
 def _version_policy(table: Mapping[str, Any]) -> VersionPolicy:

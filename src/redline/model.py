@@ -15,6 +15,7 @@ __all__ = [
     "ArticleStatus",
     "Capture",
     "CheckOutcome",
+    "CheckPath",
     "CheckRecord",
     "CheckResult",
     "CheckSummary",
@@ -82,6 +83,15 @@ class CheckOutcome(enum.StrEnum):
     ERROR = "error"
 
 
+class CheckPath(enum.StrEnum):
+    """What decided a check that compared the page's article with the stored one."""
+
+    FULL = "full"
+    """The full extractor."""
+    FAST = "fast"
+    """The learned fast path: the page held the same article where it was found before."""
+
+
 @dataclass(frozen=True)
 class Version:
     """One distinct text of an article, numbered from 0 in the order seen."""
@@ -139,6 +149,10 @@ class Article:
     consecutive_failures: int
     canonical_url: str | None = None
     """The URL its page names as its own (``rel=canonical``, ``og:url``), if on its site."""
+    fastpath_rule: str | None = None
+    """Where its latest version sits on its page, as the fast path learned it (JSON)."""
+    fastpath_checks: int = 0
+    """Checks the fast path has decided since that rule was learned."""
 
     @property
     def change_count(self) -> int:
@@ -160,6 +174,8 @@ class CheckRecord:
     error_kind: ErrorKind | None = None
     """What kind of failure ``error`` was, on an ``error`` outcome; else None. A suspect
     (held-back) check failed nothing: its ``error`` says why the text was held back."""
+    decided_by: CheckPath | None = None
+    """Which path compared the article; None where nothing was compared (304, error)."""
 
 
 @dataclass(frozen=True)
@@ -289,6 +305,12 @@ class Observation:
     rebaseline: tuple[int, ExtractedArticle] | None = None
     """The latest version's number and its archived page re-extracted by this check's
     extractor, when that version was made by another: the text to compare against."""
+    decided_by: CheckPath | None = None
+    """``FAST``: the fast path confirmed the article unchanged (``article`` is None);
+    ``FULL``: ``article`` is the full extractor's."""
+    learned_rule: str | None = None
+    """With a full extraction: the fast path's rule for finding ``article`` again (JSON),
+    kept if ``article`` is the latest version's text after this check."""
 
     @property
     def outcome_without_content(self) -> CheckOutcome:

@@ -10,6 +10,7 @@ from .model import (
     ArticleStatus,
     ChangeCard,
     CheckOutcome,
+    CheckPath,
     CheckRecord,
     Outlook,
     Version,
@@ -108,4 +109,6 @@ def _check_line(check: CheckRecord) -> str:
         return f"{check.outcome.value}: {check.error}"
     if check.outcome is CheckOutcome.NEW_VERSION:
         return f"new version {check.version}"
-    return check.outcome.value.replace("_", " ")
+    outcome = check.outcome.value.replace("_", " ")
+    # the fast path only ever confirms "unchanged"; say so, as it skipped the extractor
+    return f"{outcome} (fast path)" if check.decided_by is CheckPath.FAST else outcome

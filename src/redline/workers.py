@@ -42,9 +42,9 @@ from concurrent.futures.process import BrokenProcessPool
 from types import FrameType
 from typing import TypeVar
 
-from .config import Config
+from .config import Config, SiteRule
 from .errors import ExtractionError, ExtractionTimeoutError, WorkerCrashedError
-from .extract import extract_article
+from .extract import LearnedRule, extract_article, learn_rule, rule_for
 from .model import ExtractedArticle
 
 __all__ = ["INLINE_EXTRACTIONS", "PAGE_TIME_LIMIT", "ExtractionPool"]
@@ -88,7 +88,21 @@ class ExtractionPool:
         Raises:
             ExtractionError: none was found, or a limit (time, size, worker) stopped it.
         """
-        work = functools.partial(extract_article, html, url, rules=config.sites)
+        return await self._run(functools.partial(extract_article, html, url, rules=config.sites))
+
+    async def extract_and_learn(
+        self, html: str, url: str, config: Config, *, previous: LearnedRule | None, learned_at: str
+    ) -> tuple[ExtractedArticle, LearnedRule | None]:
+        """:meth:`extract`, and the fast path's rule for finding the article again (None
+        if no rule finds it exactly; see :func:`~redline.extract.learn_rule`), learned on
+        the same worker."""
+        # extract_article goes along by name, as extract() sends it: a test may replace it
+        work = functools.partial(
+            _extract_and_learn, extract_article, html, url, config.sites, previous, learned_at
+        )
+        return await self._run(work)
+
+    async def _run(self, work: Callable[[], T]) -> T:
         pool = self._pool
         if pool is None:
             return work()
@@ -160,6 +174,27 @@ class ExtractionPool:
             initializer=_start_worker,
             initargs=(os.getpid(),),
         )
+
+
+def _extract_and_learn(
+    extract: Callable[..., ExtractedArticle],
+    html: str,
+    url: str,
+    rules: Sequence[SiteRule],
+    previous: LearnedRule | None,
+    learned_at: str,
+) -> tuple[ExtractedArticle, LearnedRule | None]:
+    extracted = extract(html, url, rules=rules)
+    try:
+        learned = learn_rule(
+            html, extracted, rule=rule_for(url, rules), learned_at=learned_at, previous=previous
+        )
+    except (
+        Exception
+    ) as exc:  # a page learning trips on (nested too deep...) is extracted all the same
+        log.debug("learning the fast path's rule for %s failed", url, exc_info=exc)
+        learned = None
+    return extracted, learned
 
 
 def _submit(pool: ProcessPoolExecutor, job: Callable[[], T]) -> Future[T]:

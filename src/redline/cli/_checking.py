@@ -127,7 +127,8 @@ def _result_line(result: CheckResult) -> str:
 @pass_redline
 def status(redline: Redline, as_json: bool) -> None:
     """Per source: articles, checks and new versions in 24 hours, errors, and alarms;
-    then the notifications waiting and given up.
+    then the notifications waiting and given up. "fast" counts the checks the learned
+    fast path found unchanged without the full extractor.
 
     An alarm means a person should look: extraction failing (often a site
     redesign), text that suddenly shrank, articles failing again and again,
@@ -142,11 +143,14 @@ def status(redline: Redline, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    table = Table("source", "articles", "active", "stopped", "checks 24h", "new 24h", "errors")
+    table = Table(
+        "source", "articles", "active", "stopped", "checks 24h", "fast", "new 24h", "errors"
+    )
     for entry in health:
         table.add_row(
             entry.source or "(added by hand)",
             *map(str, (entry.articles, entry.active, entry.stopped, entry.checks)),
+            str(entry.fast_checks),
             str(entry.new_versions),
             f"{entry.error_rate:.0%}",
         )

@@ -29,6 +29,7 @@ from ..errors import ExtractionError
 from ..model import ExtractedArticle
 from ._boilerplate import without_boilerplate
 from ._clean import remove_chrome
+from ._fastpath import LearnedRule, confirms_unchanged, learn_rule
 from ._generic import SHORT_SHARE, generic_paragraphs, paragraph_text_chars, text_length
 from ._html import NO_ARTICLE, page_text, parse_html
 from ._metadata import read_metadata
@@ -38,8 +39,13 @@ from ._text import normalize_text
 __all__ = [
     "EXTRACTOR_VERSION",
     "ExtractedArticle",
+    "LearnedRule",
+    "confirms_unchanged",
     "extract_article",
+    "extractor_version",
+    "learn_rule",
     "normalize_text",
+    "rule_for",
     "unmatched_selectors",
 ]
 
@@ -65,7 +71,7 @@ def extract_article(
         PageTooComplexError: the page has too many elements to extract in bounded time.
     """
     text = page_text(html)  # bounded before the site rule's soup and the parse, both costly
-    rule = _rule_for(url, rules)
+    rule = rule_for(url, rules)
     selections = apply_site_rule(text, rule) if rule else None
     tree = parse_html(selections.html if selections else text)
     metadata = read_metadata(tree, url)
@@ -125,7 +131,8 @@ def _generic_paragraphs(tree: lxml.html.HtmlElement, text: str, url: str) -> lis
     return max(found, generic_paragraphs(uncleaned, url), key=text_length)
 
 
-def _rule_for(url: str, rules: Sequence[SiteRule]) -> SiteRule | None:
+def rule_for(url: str, rules: Sequence[SiteRule]) -> SiteRule | None:
+    """The first of ``rules`` for the host of ``url``, if any."""
     host = urlsplit(url).hostname
     if not host:
         return None

@@ -26,12 +26,12 @@ from collections.abc import Sequence
 
 import lxml.html
 
-__all__ = ["KEEP_ATTRIBUTE", "remove_chrome"]
+__all__ = ["CHROME_TAGS", "KEEP_ATTRIBUTE", "SOCIAL_EMBED_CLASSES", "remove_chrome"]
 
 KEEP_ATTRIBUTE = "data-redline-keep"
 """Elements with this attribute, and their ancestors, are never removed."""
 
-_CHROME_TAGS = frozenset(
+CHROME_TAGS = frozenset(
     "aside audio button canvas dialog embed footer frame frameset iframe input menu nav"
     " noscript object script select style svg template textarea video".split()
 )
@@ -45,7 +45,7 @@ _NEVER_REMOVED_TAGS = frozenset({"html", "body", "main", "article"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Tags of the elements that hold or are the article; see _is_anchor for the rest.
 _ANCHOR_TAGS = frozenset({"h1", "main"})
-_SOCIAL_EMBED_CLASSES = frozenset(
+SOCIAL_EMBED_CLASSES = frozenset(
     "twitter-tweet twitter-video instagram-media tiktok-embed bluesky-embed text-post-media"
     " mastodon-embed".split()
 )
@@ -135,7 +135,7 @@ def remove_chrome(root: lxml.html.HtmlElement) -> None:
     for element in removed:
         element.drop_tree()
     for embed in root.iter("blockquote"):
-        if _SOCIAL_EMBED_CLASSES & set(embed.classes):
+        if SOCIAL_EMBED_CLASSES & set(embed.classes):
             _keep_only_paragraphs(embed)
 
 
@@ -185,7 +185,7 @@ def _may_be_chrome(element: lxml.html.HtmlElement) -> bool:
     """True for every element that :func:`_chrome_kind` may call chrome, and few others; cheap."""
     get = element.get
     tag = element.tag
-    if tag in _CHROME_TAGS or tag == "form" or get("role") is not None:
+    if tag in CHROME_TAGS or tag == "form" or get("role") is not None:
         return True
     classes, name, label = get("class"), get("id"), get("aria-label")
     return (
@@ -305,7 +305,7 @@ def _chrome_kind(element: lxml.html.HtmlElement) -> _Chrome:
         return _Chrome.NOT
     get = element.get
     if (
-        tag in _CHROME_TAGS
+        tag in CHROME_TAGS
         or (tag == "form" and element.find(".//p") is None)
         or (get("role") or "").strip().lower() in _CHROME_ROLES
         or (get("aria-hidden") or "").strip().lower() == "true"

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 from ._sources import PageSources
 from ._text import normalize_text
 
-__all__ = ["headline"]
+__all__ = ["SITE_NAME_META", "headline"]
 
 _HEADINGS = "//h1 | //*[@itemprop='headline']"
 _ARTICLE_HEADINGS = "//article//h1 | //main//h1 | //*[@role='main']//h1 | //*[@itemprop='headline']"
 _MIN_UNCONFIRMED_HEADLINE_WORDS = 3
-_SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
 _GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "com", "org", "net", "co", "uk", "news"})
 _TITLE_SEPARATOR = re.compile(r"\s*\|\s*|\s+(?:[-–—·•»/]|::)\s+")
 _MAX_GUESSED_SITE_WORDS = 4
@@ -73,7 +73,7 @@ def _not_site_names(titles: Iterable[str], site_keys: set[str]) -> list[str]:
 
 def _site_keys(sources: PageSources, url: str) -> set[str]:
     """Comparison keys of the names the site goes by: og:site_name, publisher, host."""
-    names = sources.meta_values(_SITE_NAME_META)
+    names = sources.meta_values(SITE_NAME_META)
     for item in sources.linked_data:
         publisher = item.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):

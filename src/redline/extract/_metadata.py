@@ -23,9 +23,9 @@ from ._html import find_elements
 from ._sources import PageSources, read_sources
 from ._text import normalize_text
 
-__all__ = ["PageMetadata", "join_names", "read_metadata"]
+__all__ = ["AUTHOR_META", "PageMetadata", "join_names", "linked_authors", "read_metadata"]
 
-_AUTHOR_META = (
+AUTHOR_META = (
     *("author", "article:author", "parsely-author", "sailthru.author", "byl"),
     *("dc.creator", "dcterms.creator"),
 )
@@ -160,15 +160,15 @@ def _author_candidates(sources: PageSources) -> Iterator[Iterable[str]]:
     JSON-LD people, ``<meta>``, ``itemprop``/``rel`` author elements, then each
     byline element in turn; JSON-LD organizations only as a last resort.
     """
-    yield _linked_authors(sources.linked_data, people=True)
-    yield sources.meta_values(_AUTHOR_META)
+    yield linked_authors(sources.linked_data, people=True)
+    yield sources.meta_values(AUTHOR_META)
     yield sources.element_texts(_AUTHOR_ELEMENTS)
     for xpath in _BYLINE_ELEMENTS:
         yield from ([text] for text in sources.element_texts(xpath))
-    yield _linked_authors(sources.linked_data, people=False)
+    yield linked_authors(sources.linked_data, people=False)
 
 
-def _linked_authors(linked_data: list[dict[str, Any]], *, people: bool) -> list[str]:
+def linked_authors(linked_data: list[dict[str, Any]], *, people: bool) -> list[str]:
     """Author names in the first JSON-LD object with authors: people, or else organizations."""
     by_id = {item["@id"]: item for item in linked_data if isinstance(item.get("@id"), str)}
     for item in linked_data:

@@ -13,7 +13,7 @@ import lxml.html
 from ._html import find_elements
 from ._text import normalize_text
 
-__all__ = ["PageSources", "read_sources"]
+__all__ = ["PageSources", "linked_objects", "read_sources"]
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,16 @@ def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
 
 
 def _linked_data(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    scripts = find_elements(tree, "//script[@type='application/ld+json']")
+    return linked_objects(script.text or "" for script in scripts)
+
+
+def linked_objects(scripts: Iterable[str]) -> list[dict[str, Any]]:
+    """The objects of the JSON-LD ``scripts``, article types first; invalid ones skipped."""
     objects: list[dict[str, Any]] = []
-    for script in find_elements(tree, "//script[@type='application/ld+json']"):
+    for text in scripts:
         try:
-            objects.extend(_flatten(json.loads(script.text or "", strict=False)))
+            objects.extend(_flatten(json.loads(text, strict=False)))
         except ValueError:
             continue
     return sorted(objects, key=lambda item: not _is_article(item))

@@ -105,7 +105,7 @@ VERSION = shape(
 
 CHECK_RECORD = shape(
     CheckRecord,
-    "checked_at outcome http_status error error_kind",
+    "checked_at outcome http_status error error_kind decided_by",
     field("duration", float, lambda check: round(check.duration, 3)),
     "bytes version",
 )

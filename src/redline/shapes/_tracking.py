@@ -80,8 +80,8 @@ CHECK_REPORT = shape(
 
 SOURCE_HEALTH = shape(
     SourceHealth,
-    "source articles active stopped checks_24h=checks new_versions_24h=new_versions",
-    "errors_24h=errors",
+    "source articles active stopped checks_24h=checks fast_checks_24h=fast_checks",
+    "new_versions_24h=new_versions errors_24h=errors",
     field("error_rate_24h", float, lambda health: round(health.error_rate, 3)),
     field("alarms", tuple[str, ...], lambda health: health.alarms),
 )

@@ -47,7 +47,7 @@ __all__ = [
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
-SCHEMA_REVISION = "0011"
+SCHEMA_REVISION = "0012"
 """The newest migration in migrations/versions (Alembic's head), known without loading
 Alembic. A new migration changes it: tests/test_store.py fails until it does."""
 

@@ -18,7 +18,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import ErrorKind
-from ..model import ArticleStatus, CheckOutcome, DeliveryStatus
+from ..model import ArticleStatus, CheckOutcome, CheckPath, DeliveryStatus
 from .tables import ArticleRow, CheckRow, DeliveryRow, VersionRow
 
 __all__ = ["DeliveryHealth", "SourceHealth", "delivery_health", "source_health"]
@@ -56,6 +56,8 @@ class SourceHealth:
     extraction_errors: int = 0
     failing_articles: int = 0
     shrunk_articles: tuple[int, ...] = field(default=())
+    fast_checks: int = 0
+    """Of ``checks``, those the fast path decided (unchanged, without the full extractor)."""
 
     @property
     def error_rate(self) -> float:
@@ -92,8 +94,17 @@ def source_health(session: Session, now: datetime) -> list[SourceHealth]:
 
     for source, articles, active, stopped, failing in session.execute(_article_counts()):
         add(source, articles=articles, active=active, stopped=stopped, failing_articles=failing)
-    for source, checks, new, errors, extraction in session.execute(_check_counts(now - WINDOW)):
-        add(source, checks=checks, new_versions=new, errors=errors, extraction_errors=extraction)
+    for source, checks, fast, new, errors, extraction in session.execute(
+        _check_counts(now - WINDOW)
+    ):
+        add(
+            source,
+            checks=checks,
+            fast_checks=fast,
+            new_versions=new,
+            errors=errors,
+            extraction_errors=extraction,
+        )
     for source, article_ids in _shrunk_articles(session, now - WINDOW).items():
         add(source, shrunk_articles=tuple(sorted(article_ids)))
     return sorted(figures.values(), key=lambda health: (health.source is not None, health.source))
@@ -109,13 +120,14 @@ def _article_counts() -> Select[str | None, int, int, int, int]:
     ).group_by(ArticleRow.source)
 
 
-def _check_counts(since: datetime) -> Select[str | None, int, int, int, int]:
+def _check_counts(since: datetime) -> Select[str | None, int, int, int, int, int]:
     is_error = CheckRow.outcome == CheckOutcome.ERROR.value
     no_article = is_error & CheckRow.error_kind.in_(_NO_ARTICLE)
     return (
         select(
             ArticleRow.source,
             func.count(),
+            func.sum(case((CheckRow.decided_by == CheckPath.FAST.value, 1), else_=0)),
             func.sum(case((CheckRow.outcome == CheckOutcome.NEW_VERSION.value, 1), else_=0)),
             func.sum(case((is_error, 1), else_=0)),
             func.sum(case((no_article, 1), else_=0)),

@@ -22,6 +22,7 @@ from ..model import (
     ChangeCard,
     ChangeKind,
     CheckOutcome,
+    CheckPath,
     CheckRecord,
     NumberChange,
     SentenceCounts,
@@ -127,6 +128,8 @@ def to_article(row: ArticleRow, count: int, title: str | None) -> Article:
         last_modified=row.last_modified,
         version_count=count,
         consecutive_failures=row.consecutive_failures,
+        fastpath_rule=row.fastpath_rule,
+        fastpath_checks=row.fastpath_checks or 0,
     )
 
 
@@ -140,6 +143,7 @@ def to_check(row: CheckRow) -> CheckRecord:
         bytes=row.bytes,
         version=row.version_number,
         error_kind=None if row.error_kind is None else ErrorKind(row.error_kind),
+        decided_by=None if row.decided_by is None else CheckPath(row.decided_by),
     )
 
 

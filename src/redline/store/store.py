@@ -18,6 +18,7 @@ from ..model import (
     ArticleStatus,
     ChangeCard,
     CheckOutcome,
+    CheckPath,
     CheckRecord,
     CheckResult,
     ExtractedArticle,
@@ -335,6 +336,12 @@ class Store:
             replaced = replace_version_text(session, row, extracted, now)
             if replaced:  # the changes to this text and from it are to be told again
                 refresh_cards(session, self.classify, article_id, (number, number + 1))
+                # a rule learned for the old text would confirm it: learn anew
+                session.execute(
+                    update(ArticleRow)
+                    .where(ArticleRow.id == article_id)
+                    .values(fastpath_rule=None, fastpath_checks=0)
+                )
             return replaced
 
     def _record_check(
@@ -361,7 +368,11 @@ class Store:
             if replace_version_text(session, latest, seen.rebaseline[1], seen.checked_at):
                 store_card(session, self.classify, latest)
         outcome, number, error = seen.outcome_without_content, None, seen.error
-        if seen.article is not None:
+        digest = article_hash(seen.article) if seen.article else None
+        if seen.decided_by is CheckPath.FAST and latest is not None:
+            outcome, digest = CheckOutcome.UNCHANGED, latest.content_hash
+            article.fastpath_checks += 1
+        elif seen.article is not None:
             outcome = CheckOutcome.UNCHANGED
             if is_new_version(session, latest, seen.article, policy):
                 error = held_back(session, latest, seen.article, policy)
@@ -372,6 +383,8 @@ class Store:
                 card = store_card(session, self.classify, added)
                 if self.match is not None:
                     queue_deliveries(session, self.match, article, added, card)
+                latest = added
+            _keep_rule(article, seen, digest, latest)
         _apply_check(article, seen, outcome, plan)
         error_kind = seen.error_kind if outcome is CheckOutcome.ERROR else None
         session.add(
@@ -385,7 +398,8 @@ class Store:
                 duration=seen.duration,
                 bytes=seen.nbytes,
                 version_number=number,
-                content_hash=article_hash(seen.article) if seen.article else None,
+                content_hash=digest,
+                decided_by=None if seen.decided_by is None else seen.decided_by.value,
             )
         )
         version = number if number is not None else (latest.number if latest else None)
@@ -396,6 +410,20 @@ class Store:
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
         return to_article(*row)
+
+
+def _keep_rule(
+    article: ArticleRow, seen: Observation, digest: str | None, latest: VersionRow | None
+) -> None:
+    """Keep the fast path's rule that ``seen`` learned if it finds the latest version's text.
+
+    A text the check saw but did not store (held back, a flip back to an earlier
+    version, a change of punctuation only) is not the latest version's: a fast
+    "unchanged" against it could hide what the full path would find.
+    """
+    same = latest is not None and digest == latest.content_hash
+    article.fastpath_rule = seen.learned_rule if same else None
+    article.fastpath_checks = 0
 
 
 def _known_as(session: Session, url: str) -> int | None:

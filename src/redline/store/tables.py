@@ -87,6 +87,10 @@ class ArticleRow(Base):
     # A worker's claim on the article while it checks it (see Store.claim_due_articles).
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None]
+    # The fast path's rule for finding the latest version's text on the page, as JSON,
+    # and the checks it has decided since it was learned (migration 0012).
+    fastpath_rule: Mapped[str | None] = mapped_column(Text)
+    fastpath_checks: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 ARTICLE_NAMES = (ArticleRow.url, ArticleRow.final_url, ArticleRow.canonical_url)
@@ -176,6 +180,8 @@ class CheckRow(Base):
     version_number: Mapped[int | None]
     # the digest of the text this check extracted, if it extracted one (migration 0004)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # which path decided a check that compared texts: redline.model.CheckPath (migration 0012)
+    decided_by: Mapped[str | None] = mapped_column(String(8))
 
 
 class BodyRow(Base):
