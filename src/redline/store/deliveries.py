@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from ..model import Article, ChangeCard, DeliveryRecord, DeliveryStatus, QueuedChange, Version
 from .cards import to_card
 from .health import DeliveryHealth, delivery_health
+from .leases import take_rows
 from .rows import article_query, to_article, to_version
 from .tables import ArticleRow, ChangeCardRow, DeliveryChangeRow, DeliveryRow, VersionRow
 
@@ -70,20 +71,10 @@ class OutboxStore:
             due = due.where(DeliveryRow.rule.not_in(skip_rules))
         if not take_held:
             due = due.where(or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now))
-        due = (
-            due.order_by(DeliveryRow.created_at, DeliveryRow.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        take = (
-            update(DeliveryRow)
-            .where(DeliveryRow.id.in_(due))
-            .values(lease_owner=worker, lease_until=now + lease)
-            .returning(DeliveryRow.id)
-            .execution_options(synchronize_session=False)
-        )
+        due = due.order_by(DeliveryRow.created_at, DeliveryRow.id).limit(limit)
+        held = {"lease_owner": worker, "lease_until": now + lease}
         with self._sessions.begin() as session:
-            leased = list(session.scalars(take))
+            leased = take_rows(session, DeliveryRow, due, held)
         records = self.deliveries(leased)
         return sorted(records, key=lambda record: (record.created_at, record.id))
 

@@ -36,6 +36,7 @@ from .cards import (
 )
 from .database import SchemaChange, open_engine, upgrade
 from .health import SourceHealth, source_health
+from .leases import take_rows
 from .outbox import Matcher, queue_deliveries
 from .rows import article_query, checks_query, to_article, to_check, to_version
 from .tables import (
@@ -179,17 +180,10 @@ class Store:
             )
             .order_by(ArticleRow.next_check, ArticleRow.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
         )
-        claim = (
-            update(ArticleRow)
-            .where(ArticleRow.id.in_(due))
-            .values(claimed_by=worker, claimed_until=now + lease)
-            .returning(ArticleRow.id)
-            .execution_options(synchronize_session=False)
-        )
+        claim = {"claimed_by": worker, "claimed_until": now + lease}
         with self._sessions.begin() as session:
-            claimed = list(session.scalars(claim))
+            claimed = take_rows(session, ArticleRow, due, claim)
             ordered = select(ArticleRow.id).where(ArticleRow.id.in_(claimed))
             return list(session.scalars(ordered.order_by(ArticleRow.next_check, ArticleRow.id)))
 
