@@ -35,7 +35,8 @@ def generic_paragraphs(
     """The paragraphs trafilatura takes for the article's main text (it copies ``tree``).
 
     Reader comments, images, links and formatting are left out; tables are
-    kept, one paragraph per row. Metadata is read elsewhere, so htmldate never runs.
+    kept, one paragraph per row. trafilatura reads no metadata (_metadata.py does), so its
+    own htmldate never runs here.
     Fast mode first; the full cascade when the fast text and the page's paragraphs
     disagree, and trafilatura's recall-oriented settings when even that text is short
     or leaves out the page's prose list items (numbered steps, points made in a list,
